@@ -1,0 +1,13 @@
+import type { Role } from '../database/schema.js';
+
+// Who is acting: the token's subject, never a field the client sends.
+export interface Actor {
+  id: number;
+  role: Role;
+  email: string;
+  name: string;
+  // Seconds since the epoch at which the token stops being valid.
+  expiresAt: number;
+}
+
+export const isAdmin = (actor: Pick<Actor, 'role'>): boolean => actor.role === 'ADMIN';

@@ -1,0 +1,36 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiZodBody } from '../common/openapi.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import type { Actor } from './actor.js';
+import { Authenticated, CurrentActor } from './auth.guard.js';
+import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from './auth.schemas.js';
+import { AuthService } from './auth.service.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with email and password; returns {accessToken, user}' })
+  @ApiZodBody(loginSchema)
+  login(@Body(new ZodValidationPipe(loginSchema)) body: LoginInput) {
+    return this.auth.login(body);
+  }
+
+  @Post('register')
+  @ApiOperation({ summary: 'Create a USER account (unless ALLOW_REGISTRATION=false) and sign in' })
+  @ApiZodBody(registerSchema)
+  register(@Body(new ZodValidationPipe(registerSchema)) body: RegisterInput) {
+    return this.auth.register(body);
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'The signed-in account' })
+  me(@CurrentActor() actor: Actor) {
+    return this.auth.me(actor);
+  }
+}

@@ -1,0 +1,124 @@
+export const ErrorCode = {
+  VALIDATION: 'VALIDATION',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONVERSATION_NOT_FOUND: 'CONVERSATION_NOT_FOUND',
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  EMAIL_TAKEN: 'EMAIL_TAKEN',
+  REGISTRATION_CLOSED: 'REGISTRATION_CLOSED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: { retryAfterMs?: number; issues?: ValidationIssue[] },
+  ) {
+    super(message);
+  }
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+export interface HttpErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  code: ErrorCode;
+  issues?: ValidationIssue[];
+  retryAfterMs?: number;
+}
+
+export interface SocketError {
+  code: ErrorCode;
+  message: string;
+  issues?: ValidationIssue[];
+  retryAfterMs?: number;
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.VALIDATION:
+      return 400;
+    case ErrorCode.UNAUTHORIZED:
+    case ErrorCode.TOKEN_EXPIRED:
+      return 401;
+    case ErrorCode.FORBIDDEN:
+    case ErrorCode.REGISTRATION_CLOSED:
+      return 403;
+    case ErrorCode.NOT_FOUND:
+    case ErrorCode.CONVERSATION_NOT_FOUND:
+    case ErrorCode.USER_NOT_FOUND:
+      return 404;
+    case ErrorCode.CONFLICT:
+    case ErrorCode.EMAIL_TAKEN:
+      return 409;
+    case ErrorCode.PAYLOAD_TOO_LARGE:
+      return 413;
+    case ErrorCode.RATE_LIMITED:
+      return 429;
+    case ErrorCode.UNAVAILABLE:
+      return 503;
+    case ErrorCode.INTERNAL:
+      return 500;
+    default: {
+      const unknownCode: never = code;
+      throw new Error(`unmapped error code ${String(unknownCode)}`);
+    }
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
+}
+
+export function toHttpErrorBody(error: DomainError): HttpErrorBody {
+  const statusCode = httpStatusOf(error.code);
+  return {
+    statusCode,
+    error: statusText(statusCode),
+    message: error.message,
+    code: error.code,
+    ...(error.details?.issues ? { issues: error.details.issues } : {}),
+    ...(error.details?.retryAfterMs !== undefined ? { retryAfterMs: error.details.retryAfterMs } : {}),
+  };
+}
+
+export function toSocketError(error: DomainError): SocketError {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.details?.issues ? { issues: error.details.issues } : {}),
+    ...(error.details?.retryAfterMs !== undefined ? { retryAfterMs: error.details.retryAfterMs } : {}),
+  };
+}
+
+export const notFound = (what = 'Conversation') =>
+  new DomainError(what === 'Conversation' ? ErrorCode.CONVERSATION_NOT_FOUND : ErrorCode.NOT_FOUND, `${what} not found`);

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { DomainError, ErrorCode } from './errors.js';
+
+// Lists answer JSON arrays (the seed's client reads them so); the next page travels in a Link header, as GitHub's API does.
+export function nextLink(path: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) {
+      params.set(key, String(value));
+    }
+  }
+  return `<${path}?${params.toString()}>; rel="next"`;
+}
+
+const cursorSchema = z.tuple([z.number().int().nonnegative(), z.number().int().positive()]);
+
+// Keyset cursor over (timestamp, id), opaque to clients.
+export function encodeCursor(at: Date, id: number): string {
+  return Buffer.from(JSON.stringify([at.getTime(), id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: Date; id: number } {
+  try {
+    const [at, id] = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return { at: new Date(at), id };
+  } catch {
+    throw new DomainError(ErrorCode.VALIDATION, 'Invalid query string: cursor: not a cursor this server gave out', {
+      issues: [{ path: 'cursor', message: 'not a cursor this server gave out' }],
+    });
+  }
+}

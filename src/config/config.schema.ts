@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `must be a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+
+// "1h", "15m", "30s", "7d" or plain seconds: the forms JWT libraries accept for expiry.
+const duration = z
+  .string()
+  .regex(/^\d+\s*[smhd]?$/, { message: 'must be seconds or a number followed by s, m, h or d (e.g. 1h)' })
+  .transform((value) => {
+    const amount = Number.parseInt(value, 10);
+    const unit = value.trim().slice(-1);
+    const factor = unit === 'm' ? 60 : unit === 'h' ? 3600 : unit === 'd' ? 86400 : 1;
+    return amount * factor;
+  })
+  .pipe(z.number().int().min(60, { message: 'must be at least 60 seconds' }).max(31 * 86400, { message: 'must be at most 31 days' }));
+
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
+
+const origin = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a list of origins like https://app.example.com (scheme, host and port only, no path)' },
+);
+
+const databaseUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), { message: 'must be a postgres:// or postgresql:// URL' });
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: integer(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: databaseUrl.optional(),
+  DB_POOL_SIZE: integer(1, 500).default(10),
+  CHAT_DATA_DIR: z.string().min(1).default('./data'),
+  SEED_DEMO: booleanFlag.optional(),
+  JWT_SECRET: z.string().min(1).optional(),
+  JWT_EXPIRES_IN: duration.default(3600),
+  JWT_PUBLIC_KEY: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  ALLOW_REGISTRATION: booleanFlag.default(true),
+  CORS_ORIGINS: csv.pipe(z.array(origin)).default([]),
+  MAX_MESSAGE_LENGTH: integer(1, 100_000).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  SOCKET_AUTH_TIMEOUT_MS: integer(100, 600_000).default(10_000),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { envSchema } from './config.schema.js';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'pglite'; dataDir: string };
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  seedDemo: boolean;
+  auth: {
+    jwtSecret: string;
+    expiresInSeconds: number;
+    allowRegistration: boolean;
+    // Tokens issued by the product the chat sits beside (RS256/ES256).
+    hostApp?: { publicKeyPem: string; issuer: string; audience?: string };
+  };
+  corsOrigins: string[];
+  maxMessageLength: number;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+  socketAuthTimeoutMs: number;
+  webDistDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const MIN_SECRET_BYTES = 32;
+
+function describeIssues(error: z.ZodError, env: Record<string, string | undefined>): string {
+  return error.issues
+    .map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const value = env[variable];
+      const shown = value === undefined ? '' : variable.includes('SECRET') || variable.includes('KEY') ? ' (value hidden)' : ` (got "${value}")`;
+      return `  ${variable}: ${issue.message}${shown}`;
+    })
+    .join('\n');
+}
+
+// The embedded default keeps a generated secret beside its data so tokens survive restarts.
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) {
+    return readFileSync(file, 'utf8').trim();
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings mean "not set", as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n${describeIssues(parsed.error, cleaned)}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.CHAT_DATA_DIR);
+  const isProduction = e.NODE_ENV === 'production';
+
+  if (e.JWT_SECRET !== undefined && Buffer.byteLength(e.JWT_SECRET) < MIN_SECRET_BYTES) {
+    throw new ConfigError(`Invalid configuration:\n  JWT_SECRET: must be at least ${MIN_SECRET_BYTES} bytes (value hidden)`);
+  }
+  if (isProduction && e.JWT_SECRET === undefined) {
+    throw new ConfigError(
+      `Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes, e.g. openssl rand -base64 48)`,
+    );
+  }
+  if ((e.JWT_PUBLIC_KEY === undefined) !== (e.JWT_ISSUER === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  JWT_PUBLIC_KEY and JWT_ISSUER: set both to accept host-app tokens, or neither');
+  }
+
+  const database: DatabaseConfig = e.DATABASE_URL
+    ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+    : { kind: 'pglite', dataDir: join(dataDir, 'pgdata') };
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database,
+    seedDemo: e.SEED_DEMO ?? database.kind === 'pglite',
+    auth: {
+      jwtSecret: e.JWT_SECRET ?? readOrCreateSecret(dataDir),
+      expiresInSeconds: e.JWT_EXPIRES_IN,
+      allowRegistration: e.ALLOW_REGISTRATION,
+      hostApp:
+        e.JWT_PUBLIC_KEY && e.JWT_ISSUER
+          ? { publicKeyPem: e.JWT_PUBLIC_KEY.replace(/\\n/g, '\n'), issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }
+          : undefined,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    maxMessageLength: e.MAX_MESSAGE_LENGTH,
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    socketAuthTimeoutMs: e.SOCKET_AUTH_TIMEOUT_MS,
+    webDistDir: resolve(e.WEB_DIST_DIR ?? join(import.meta.dirname, '../../../web/dist')),
+  };
+}

@@ -1,0 +1,41 @@
+import type { ConversationStatus, Role } from '../database/schema.js';
+
+export interface MessageView {
+  id: number;
+  conversationId: number;
+  seq: number;
+  senderId: number;
+  content: string;
+  isRead: boolean;
+  createdAt: string;
+  clientMessageId: string | null;
+  sender: { id: number; name: string; role: Role };
+}
+
+export interface ConversationView {
+  id: number;
+  userId: number;
+  status: ConversationStatus;
+  lastMessageAt: string;
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+  user: { id: number; name: string; email: string };
+}
+
+export interface ConversationListItem extends ConversationView {
+  unreadCount: number;
+  lastMessage: MessageView | null;
+}
+
+export interface UnreadCountView {
+  count: number;
+  conversations: { conversationId: number; count: number }[];
+}
+
+export interface ReadReceiptView {
+  conversationId: number;
+  readerId: number;
+  readAt: string;
+  count: number;
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../auth/actor.js';
+import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { nextLink } from '../common/pagination.js';
+import { idPathSchema } from '../common/validation.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { MessagesService } from '../messages/messages.service.js';
+import {
+  type ListConversationsQuery,
+  listConversationsQuerySchema,
+  type UpdateConversationInput,
+  updateConversationSchema,
+} from './conversations.schemas.js';
+import { ConversationsService } from './conversations.service.js';
+
+const idPipe = new ZodValidationPipe(idPathSchema);
+
+@ApiTags('conversations')
+@Controller('chat')
+@Authenticated()
+export class ConversationsController {
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  @Get('conversations')
+  @ApiOperation({ summary: 'Conversations, newest activity first (admins: all; users: their own). Next page in the Link header.' })
+  @ApiZodQuery(listConversationsQuerySchema)
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query(new ZodValidationPipe(listConversationsQuerySchema)) query: ListConversationsQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const page = await this.conversations.list(actor, query);
+    if (page.nextCursor) {
+      reply.header('Link', nextLink('/chat/conversations', { status: query.status, q: query.q, limit: query.limit, cursor: page.nextCursor }));
+    }
+    return page.items;
+  }
+
+  @Get('conversations/:id')
+  @ApiOperation({ summary: 'One conversation (404 when it is not yours)' })
+  @ApiParam({ name: 'id', type: Number })
+  get(@CurrentActor() actor: Actor, @Param(idPipe) params: { id: number }) {
+    return this.conversations.get(actor, params.id);
+  }
+
+  @Patch('conversations/:id')
+  @ApiOperation({ summary: 'Close or reopen a conversation (admins only); emits conversationUpdated' })
+  @ApiParam({ name: 'id', type: Number })
+  @ApiZodBody(updateConversationSchema)
+  update(
+    @CurrentActor() actor: Actor,
+    @Param(idPipe) params: { id: number },
+    @Body(new ZodValidationPipe(updateConversationSchema)) body: UpdateConversationInput,
+  ) {
+    return this.conversations.changeStatus(actor, params.id, body.status);
+  }
+
+  @Post('conversations/:id/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark the other side’s messages read; returns how many; emits messagesRead' })
+  @ApiParam({ name: 'id', type: Number })
+  markRead(@CurrentActor() actor: Actor, @Param(idPipe) params: { id: number }) {
+    return this.messages.markRead(actor, params.id);
+  }
+
+  @Get('unread-count')
+  @ApiOperation({ summary: 'Unread messages from the other side: {count, conversations: [{conversationId, count}]}' })
+  unreadCount(@CurrentActor() actor: Actor) {
+    return this.conversations.unreadCount(actor);
+  }
+}

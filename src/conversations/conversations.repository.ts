@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql, type SQL } from 'drizzle-orm';
+import { DATABASE, type Database } from '../database/database.js';
+import { isUniqueViolation } from '../database/database-errors.js';
+import { rawRows } from '../database/raw-rows.js';
+import type { ConversationStatus } from '../database/schema.js';
+import {
+  type ConversationRecord,
+  type ConversationRow,
+  conversationColumns,
+  toConversationRecord,
+} from './conversation.records.js';
+
+export class ActiveConversationExistsError extends Error {}
+
+// Whose unread messages count: a user counts what admins sent, admins count what the user sent.
+export type UnreadSide = { kind: 'user'; userId: number } | { kind: 'admins' };
+
+export interface ConversationListFilter {
+  userId?: number;
+  status?: ConversationStatus;
+  search?: string;
+  after?: { at: Date; id: number };
+  limit: number;
+  side: UnreadSide;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (match) => `\\${match}`);
+}
+
+export function unreadCondition(side: UnreadSide): SQL {
+  return side.kind === 'admins' ? sql`m.sender_id = c.user_id` : sql`m.sender_id <> c.user_id`;
+}
+
+@Injectable()
+export class ConversationsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async findById(id: number): Promise<ConversationRecord | undefined> {
+    const rows = await rawRows<ConversationRow>(
+      this.db,
+      sql`select ${conversationColumns} from chat_conversation c join users u on u.id = c.user_id where c.id = ${id}`,
+    );
+    return rows[0] && toConversationRecord(rows[0]);
+  }
+
+  async findOwnerId(id: number): Promise<number | undefined> {
+    const rows = await rawRows<{ user_id: number }>(this.db, sql`select user_id from chat_conversation where id = ${id}`);
+    return rows[0]?.user_id;
+  }
+
+  async list(filter: ConversationListFilter): Promise<(ConversationRecord & { unreadCount: number })[]> {
+    const conditions: SQL[] = [sql`true`];
+    if (filter.userId !== undefined) {
+      conditions.push(sql`c.user_id = ${filter.userId}`);
+    }
+    if (filter.status) {
+      conditions.push(sql`c.status = ${filter.status}`);
+    }
+    if (filter.search) {
+      const pattern = `%${escapeLike(filter.search)}%`;
+      conditions.push(sql`(u.name ilike ${pattern} or u.email ilike ${pattern})`);
+    }
+    if (filter.after) {
+      conditions.push(sql`(c.last_message_at, c.id) < (${filter.after.at.toISOString()}::timestamptz, ${filter.after.id})`);
+    }
+    const rows = await rawRows<ConversationRow & { unread_count: number }>(
+      this.db,
+      sql`select ${conversationColumns},
+            (select count(*)::int from chat_message m
+              where m.conversation_id = c.id and not m.is_read and ${unreadCondition(filter.side)}) as unread_count
+          from chat_conversation c join users u on u.id = c.user_id
+          where ${sql.join(conditions, sql` and `)}
+          order by c.last_message_at desc, c.id desc
+          limit ${filter.limit}`,
+    );
+    return rows.map((row) => ({ ...toConversationRecord(row), unreadCount: row.unread_count }));
+  }
+
+  async unreadCount(conversationId: number, side: UnreadSide): Promise<number> {
+    const rows = await rawRows<{ count: number }>(
+      this.db,
+      sql`select count(*)::int as count from chat_message m join chat_conversation c on c.id = m.conversation_id
+          where c.id = ${conversationId} and not m.is_read and ${unreadCondition(side)}`,
+    );
+    return rows[0]?.count ?? 0;
+  }
+
+  async unreadCounts(side: UnreadSide): Promise<{ conversationId: number; count: number }[]> {
+    const scope = side.kind === 'user' ? sql`c.user_id = ${side.userId}` : sql`true`;
+    const rows = await rawRows<{ conversation_id: number; count: number }>(
+      this.db,
+      sql`select m.conversation_id, count(*)::int as count
+          from chat_message m join chat_conversation c on c.id = m.conversation_id
+          where not m.is_read and ${unreadCondition(side)} and ${scope}
+          group by m.conversation_id order by m.conversation_id`,
+    );
+    return rows.map((row) => ({ conversationId: row.conversation_id, count: row.count }));
+  }
+
+  // Returns the row, or undefined when it does not exist. Reopening fails if the user already has another ACTIVE one.
+  async setStatus(id: number, status: ConversationStatus): Promise<{ record: ConversationRecord; changed: boolean } | undefined> {
+    try {
+      const rows = await rawRows<{ changed: boolean }>(
+        this.db,
+        sql`with old as (select id, status from chat_conversation where id = ${id} for update)
+            update chat_conversation c set status = ${status},
+              updated_at = case when old.status = ${status} then c.updated_at else now() end
+            from old where c.id = old.id
+            returning old.status <> ${status} as changed`,
+      );
+      const changed = rows[0]?.changed;
+      if (changed === undefined) {
+        return undefined;
+      }
+      const record = await this.findById(id);
+      return record && { record, changed };
+    } catch (error) {
+      if (isUniqueViolation(error, 'chat_conversation_one_active_per_user')) {
+        throw new ActiveConversationExistsError();
+      }
+      throw error;
+    }
+  }
+}

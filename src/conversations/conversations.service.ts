@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { type Actor, isAdmin } from '../auth/actor.js';
+import { DomainError, ErrorCode, notFound } from '../common/errors.js';
+import { decodeCursor, encodeCursor } from '../common/pagination.js';
+import type { ConversationStatus } from '../database/schema.js';
+import { MessagesRepository } from '../messages/messages.repository.js';
+import { RealtimePublisher } from '../realtime/realtime.publisher.js';
+import { conversationAudience } from '../realtime/rooms.js';
+import { toConversationListItem, toConversationView } from './conversation.mappers.js';
+import type { ConversationRecord } from './conversation.records.js';
+import type { ConversationListItem, ConversationView, UnreadCountView } from './conversation.views.js';
+import { ActiveConversationExistsError, ConversationsRepository, type UnreadSide } from './conversations.repository.js';
+import type { ListConversationsQuery } from './conversations.schemas.js';
+
+const OWNER_CACHE_SIZE = 50_000;
+
+export function unreadSideOf(actor: Actor): UnreadSide {
+  return isAdmin(actor) ? { kind: 'admins' } : { kind: 'user', userId: actor.id };
+}
+
+@Injectable()
+export class ConversationsService {
+  // A conversation's user never changes, so who may see it can be cached for the process's life.
+  private readonly ownerCache = new Map<number, number>();
+
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly publisher: RealtimePublisher,
+  ) {}
+
+  // "Not yours" and "does not exist" are the same 404.
+  async requireAccess(actor: Actor, conversationId: number): Promise<ConversationRecord> {
+    const conversation = await this.conversations.findById(conversationId);
+    if (!conversation || (!isAdmin(actor) && conversation.userId !== actor.id)) {
+      throw notFound();
+    }
+    this.rememberOwner(conversation.id, conversation.userId);
+    return conversation;
+  }
+
+  // The conversation's user id, usually without a query; undefined when it does not exist.
+  async ownerOf(conversationId: number): Promise<number | undefined> {
+    let ownerId = this.ownerCache.get(conversationId);
+    if (ownerId === undefined) {
+      ownerId = await this.conversations.findOwnerId(conversationId);
+      if (ownerId !== undefined) {
+        this.rememberOwner(conversationId, ownerId);
+      }
+    }
+    return ownerId;
+  }
+
+  // The same access check as requireAccess, answered from the owner cache.
+  async requireAccessibleOwner(actor: Actor, conversationId: number): Promise<number> {
+    const ownerId = await this.ownerOf(conversationId);
+    if (ownerId === undefined || (!isAdmin(actor) && ownerId !== actor.id)) {
+      throw notFound();
+    }
+    return ownerId;
+  }
+
+  async list(actor: Actor, query: ListConversationsQuery): Promise<{ items: ConversationListItem[]; nextCursor?: string }> {
+    const rows = await this.conversations.list({
+      userId: isAdmin(actor) ? undefined : actor.id,
+      status: query.status,
+      search: isAdmin(actor) ? query.q : undefined,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: query.limit + 1,
+      side: unreadSideOf(actor),
+    });
+    const page = rows.slice(0, query.limit);
+    const lastMessages = new Map((await this.messages.findLast(page.map((row) => row.id))).map((m) => [m.conversationId, m]));
+    const last = page.at(-1);
+    return {
+      items: page.map((row) => toConversationListItem(row, row.unreadCount, lastMessages.get(row.id))),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastMessageAt, last.id) : undefined,
+    };
+  }
+
+  async get(actor: Actor, conversationId: number): Promise<ConversationListItem> {
+    const conversation = await this.requireAccess(actor, conversationId);
+    const [unreadCount, [lastMessage]] = await Promise.all([
+      this.conversations.unreadCount(conversationId, unreadSideOf(actor)),
+      this.messages.findLast([conversationId]),
+    ]);
+    return toConversationListItem(conversation, unreadCount, lastMessage);
+  }
+
+  // Every status transition goes through here (sending into a CLOSED conversation reopens it in the same
+  // statement that stores the message, and is announced through publishUpdated).
+  async changeStatus(actor: Actor, conversationId: number, status: ConversationStatus): Promise<ConversationView> {
+    if (!isAdmin(actor)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins may change a conversation status');
+    }
+    let result: Awaited<ReturnType<ConversationsRepository['setStatus']>>;
+    try {
+      result = await this.conversations.setStatus(conversationId, status);
+    } catch (error) {
+      if (error instanceof ActiveConversationExistsError) {
+        throw new DomainError(ErrorCode.CONFLICT, 'This user already has another ACTIVE conversation; close it first');
+      }
+      throw error;
+    }
+    if (!result) {
+      throw notFound();
+    }
+    const view = toConversationView(result.record);
+    if (result.changed) {
+      this.publishUpdated(view);
+    }
+    return view;
+  }
+
+  async publishUpdatedById(conversationId: number): Promise<void> {
+    const record = await this.conversations.findById(conversationId);
+    if (record) {
+      this.publishUpdated(toConversationView(record));
+    }
+  }
+
+  publishUpdated(view: ConversationView): void {
+    this.publisher.send('conversationUpdated', conversationAudience(view.userId), view);
+  }
+
+  async unreadCount(actor: Actor): Promise<UnreadCountView> {
+    const conversations = await this.conversations.unreadCounts(unreadSideOf(actor));
+    return { count: conversations.reduce((sum, item) => sum + item.count, 0), conversations };
+  }
+
+  private rememberOwner(conversationId: number, userId: number): void {
+    if (this.ownerCache.size >= OWNER_CACHE_SIZE) {
+      const oldest = this.ownerCache.keys().next().value;
+      if (oldest !== undefined) {
+        this.ownerCache.delete(oldest);
+      }
+    }
+    this.ownerCache.set(conversationId, userId);
+  }
+}

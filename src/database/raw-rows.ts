@@ -1,0 +1,9 @@
+import type { SQL } from 'drizzle-orm';
+import type { Database } from './database.js';
+
+// Both drivers answer raw statements with `{ rows }`. Raw rows carry numbers, strings and booleans only:
+// timestamps are selected as epoch milliseconds so neither driver's date parsing is involved.
+export async function rawRows<T>(db: Database, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

@@ -1,0 +1,85 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+// Millisecond precision: JavaScript dates round-trip exactly, so keyset cursors built from them stay exact.
+const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+
+export const ROLES = ['USER', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CONVERSATION_STATUSES = ['ACTIVE', 'CLOSED'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+export const users = pgTable(
+  'users',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull().default('USER'),
+    // Null for accounts that only sign in with host-app tokens.
+    passwordHash: text('password_hash'),
+    // "<issuer>|<sub>" for accounts created from a host-app token.
+    externalId: text('external_id'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`),
+    uniqueIndex('users_external_id_key').on(table.externalId),
+    check('users_role_check', sql`${table.role} in ('USER', 'ADMIN')`),
+  ],
+);
+
+export const conversations = pgTable(
+  'chat_conversation',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('ACTIVE'),
+    lastMessageAt: timestampMs('last_message_at').notNull().defaultNow(),
+    lastSeq: integer('last_seq').notNull().default(0),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (table) => [
+    index('chat_conversation_user_idx').on(table.userId, table.lastMessageAt.desc(), table.id.desc()),
+    index('chat_conversation_status_activity_idx').on(table.status, table.lastMessageAt.desc(), table.id.desc()),
+    index('chat_conversation_activity_idx').on(table.lastMessageAt.desc(), table.id.desc()),
+    // A user has at most one ACTIVE conversation; concurrent first messages race on this index.
+    uniqueIndex('chat_conversation_one_active_per_user').on(table.userId).where(sql`${table.status} = 'ACTIVE'`),
+    check('chat_conversation_status_check', sql`${table.status} in ('ACTIVE', 'CLOSED')`),
+  ],
+);
+
+export const messages = pgTable(
+  'chat_message',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    senderId: integer('sender_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    content: text('content').notNull(),
+    isRead: boolean('is_read').notNull().default(false),
+    readAt: timestampMs('read_at'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    // Position in the conversation, given out under the conversation row lock: seq order is commit order.
+    seq: integer('seq').notNull(),
+    clientMessageId: uuid('client_message_id'),
+  },
+  (table) => [
+    uniqueIndex('chat_message_conversation_seq_key').on(table.conversationId, table.seq),
+    index('chat_message_conversation_id_idx').on(table.conversationId, table.id),
+    // Retries of one send (same sender, same client id) find the first row instead of adding one.
+    uniqueIndex('chat_message_sender_client_id_key').on(table.senderId, table.clientMessageId),
+    index('chat_message_unread_idx').on(table.conversationId, table.senderId).where(sql`not ${table.isRead}`),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;

@@ -1,0 +1,47 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '../auth/actor.js';
+import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { nextLink } from '../common/pagination.js';
+import { idPathSchema, parseInput } from '../common/validation.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { type HistoryQuery, historyQuerySchema, sendMessageSchema } from './messages.schemas.js';
+import { MessagesService } from './messages.service.js';
+
+const DOCUMENTED_MAX_LENGTH = 4000;
+
+@ApiTags('messages')
+@Controller('chat')
+@Authenticated()
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  @Post('messages')
+  @ApiOperation({
+    summary: 'Send a message. Users: into their ACTIVE conversation (created if none). Admins: conversationId, or userId to start one.',
+  })
+  @ApiZodBody(sendMessageSchema(DOCUMENTED_MAX_LENGTH))
+  send(@CurrentActor() actor: Actor, @Body() body: unknown) {
+    // The length limit is configuration, so the schema is built from it rather than fixed in a decorator.
+    return this.messages.send(actor, parseInput(this.messages.sendSchema, body, 'request body'));
+  }
+
+  @Get('conversations/:id/messages')
+  @ApiOperation({ summary: 'Messages oldest to newest: the newest page, ?before=<messageId> for older, ?afterSeq= to catch up' })
+  @ApiParam({ name: 'id', type: Number })
+  @ApiZodQuery(historyQuerySchema)
+  async history(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(idPathSchema)) params: { id: number },
+    @Query(new ZodValidationPipe(historyQuerySchema)) query: HistoryQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const page = await this.messages.history(actor, params.id, query);
+    if (page.next) {
+      reply.header('Link', nextLink(`/chat/conversations/${params.id}/messages`, { ...page.next, limit: query.limit }));
+    }
+    return page.items;
+  }
+}

@@ -1,0 +1,174 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { sql, type SQL } from 'drizzle-orm';
+import { type ConversationStatus } from '../database/schema.js';
+import { DATABASE, type Database } from '../database/database.js';
+import { isUniqueViolation } from '../database/database-errors.js';
+import { rawRows } from '../database/raw-rows.js';
+import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from '../conversations/conversation.records.js';
+import { unreadCondition, type UnreadSide } from '../conversations/conversations.repository.js';
+
+export interface NewMessage {
+  senderId: number;
+  content: string;
+  clientMessageId?: string;
+}
+
+export interface AppendResult {
+  message: MessageRecord;
+  conversationUserId: number;
+  previousStatus: ConversationStatus;
+  isNewConversation: boolean;
+}
+
+export class DuplicateClientMessageError extends Error {}
+export class ReopenConflictError extends Error {}
+
+// seq is given out under the conversation row lock (the UPDATE), in the statement that inserts the
+// message, so a larger seq never commits before a smaller one and a whole send is one round trip.
+const appendStatement = (conversationId: number, message: NewMessage): SQL => sql`
+  with old as (select id, status from chat_conversation where id = ${conversationId} for update),
+  conv as (
+    update chat_conversation c
+       set last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now(), status = 'ACTIVE'
+      from old where c.id = old.id
+    returning c.id, c.user_id, c.last_seq, old.status as previous_status
+  ),
+  m as (
+    insert into chat_message (conversation_id, sender_id, content, seq, client_message_id)
+    select conv.id, ${message.senderId}, ${message.content}, conv.last_seq, ${message.clientMessageId ?? null}::uuid from conv
+    returning *
+  )
+  select ${messageColumns}, conv.previous_status, conv.user_id as conversation_user_id
+    from m join conv on conv.id = m.conversation_id join users s on s.id = m.sender_id`;
+
+type AppendRow = MessageRow & { previous_status: ConversationStatus; conversation_user_id: number };
+
+@Injectable()
+export class MessagesRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  // Undefined when the conversation does not exist.
+  async append(conversationId: number, message: NewMessage): Promise<AppendResult | undefined> {
+    try {
+      const [row] = await rawRows<AppendRow>(this.db, appendStatement(conversationId, message));
+      return row && this.toAppendResult(row, false);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  // The user's ACTIVE conversation, created if there is none, and the message, in one transaction:
+  // never a conversation without its first message.
+  async appendToActiveConversation(userId: number, message: NewMessage): Promise<AppendResult> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const created = await rawRows<{ id: number }>(
+          tx,
+          sql`insert into chat_conversation (user_id) values (${userId})
+              on conflict (user_id) where status = 'ACTIVE' do nothing returning id`,
+        );
+        const conversationId =
+          created[0]?.id ??
+          (await rawRows<{ id: number }>(tx, sql`select id from chat_conversation where user_id = ${userId} and status = 'ACTIVE'`))[0]?.id;
+        if (conversationId === undefined) {
+          throw new Error(`no ACTIVE conversation for user ${userId} after insert`);
+        }
+        const [row] = await rawRows<AppendRow>(tx, appendStatement(conversationId, message));
+        if (!row) {
+          throw new Error(`conversation ${conversationId} vanished during append`);
+        }
+        return this.toAppendResult(row, created.length > 0);
+      });
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  async findByClientMessageId(senderId: number, clientMessageId: string): Promise<MessageRecord | undefined> {
+    const rows = await rawRows<MessageRow>(
+      this.db,
+      sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
+          where m.sender_id = ${senderId} and m.client_message_id = ${clientMessageId}::uuid`,
+    );
+    return rows[0] && toMessageRecord(rows[0]);
+  }
+
+  async findLast(conversationIds: number[]): Promise<MessageRecord[]> {
+    if (conversationIds.length === 0) {
+      return [];
+    }
+    const ids = sql.join(
+      conversationIds.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    const rows = await rawRows<MessageRow>(
+      this.db,
+      sql`select ${messageColumns} from chat_conversation c
+          join chat_message m on m.conversation_id = c.id and m.seq = c.last_seq
+          join users s on s.id = m.sender_id
+          where c.id in (${ids})`,
+    );
+    return rows.map(toMessageRecord);
+  }
+
+  async seqOf(conversationId: number, messageId: number): Promise<number | undefined> {
+    const rows = await rawRows<{ seq: number }>(
+      this.db,
+      sql`select seq from chat_message where id = ${messageId} and conversation_id = ${conversationId}`,
+    );
+    return rows[0]?.seq;
+  }
+
+  // Newest `limit` messages before a seq (or the newest of all), returned oldest first.
+  async pageBefore(conversationId: number, beforeSeq: number | undefined, limit: number): Promise<MessageRecord[]> {
+    const bound = beforeSeq === undefined ? sql`true` : sql`m.seq < ${beforeSeq}`;
+    const rows = await rawRows<MessageRow>(
+      this.db,
+      sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
+          where m.conversation_id = ${conversationId} and ${bound}
+          order by m.seq desc limit ${limit}`,
+    );
+    return rows.map(toMessageRecord).reverse();
+  }
+
+  // Messages after a seq, oldest first: what a reconnecting client missed.
+  async pageAfter(conversationId: number, afterSeq: number, limit: number): Promise<MessageRecord[]> {
+    const rows = await rawRows<MessageRow>(
+      this.db,
+      sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
+          where m.conversation_id = ${conversationId} and m.seq > ${afterSeq}
+          order by m.seq asc limit ${limit}`,
+    );
+    return rows.map(toMessageRecord);
+  }
+
+  async markRead(conversationId: number, side: UnreadSide): Promise<{ count: number; readAt: Date }> {
+    const rows = await rawRows<{ read_at_ms: number }>(
+      this.db,
+      sql`update chat_message m set is_read = true, read_at = now()
+          from chat_conversation c
+          where c.id = ${conversationId} and m.conversation_id = c.id and not m.is_read and ${unreadCondition(side)}
+          returning (extract(epoch from m.read_at) * 1000)::float8 as read_at_ms`,
+    );
+    return { count: rows.length, readAt: rows[0] ? new Date(rows[0].read_at_ms) : new Date() };
+  }
+
+  private toAppendResult(row: AppendRow, isNewConversation: boolean): AppendResult {
+    return {
+      message: toMessageRecord(row),
+      conversationUserId: row.conversation_user_id,
+      previousStatus: row.previous_status,
+      isNewConversation,
+    };
+  }
+
+  private translate(error: unknown): unknown {
+    if (isUniqueViolation(error, 'chat_message_sender_client_id_key')) {
+      return new DuplicateClientMessageError();
+    }
+    if (isUniqueViolation(error, 'chat_conversation_one_active_per_user')) {
+      return new ReopenConflictError();
+    }
+    return error;
+  }
+}

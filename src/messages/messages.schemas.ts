@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { idParamSchema, idSchema, limitParamSchema } from '../common/validation.js';
+
+// Fields a client may send but that the server decides itself: accepted and dropped, never trusted.
+const serverOwnedFields = {
+  senderId: z.unknown().optional(),
+  role: z.unknown().optional(),
+  createdAt: z.unknown().optional(),
+};
+
+function contentSchema(maxLength: number) {
+  return z
+    .string({ message: 'must be a string' })
+    .trim()
+    .refine((value) => value.length > 0, { message: 'must not be empty' })
+    .refine((value) => [...value].length <= maxLength, { message: `must be at most ${maxLength} characters` })
+    .describe(`Message text, 1 to ${maxLength} characters after trimming`);
+}
+
+export function sendMessageSchema(maxLength: number) {
+  return z
+    .strictObject({
+      conversationId: idSchema.nullish().describe('Target conversation; omit to use the ACTIVE one'),
+      content: contentSchema(maxLength),
+      userId: idSchema.nullish().describe('Admins starting a conversation: the USER to write to'),
+      clientMessageId: z.uuid({ message: 'must be a UUID' }).optional().describe('Client-chosen UUID: a retry with the same id returns the first message'),
+      ...serverOwnedFields,
+    })
+    .transform(({ conversationId, content, userId, clientMessageId }) => ({
+      conversationId: conversationId ?? undefined,
+      content,
+      userId: userId ?? undefined,
+      clientMessageId: clientMessageId?.toLowerCase(),
+    }));
+}
+export type SendMessageInput = z.output<ReturnType<typeof sendMessageSchema>>;
+
+export const historyQuerySchema = z
+  .strictObject({
+    before: idParamSchema.optional().describe('A message id: return the page of messages older than it'),
+    afterSeq: z
+      .string()
+      .regex(/^\d{1,10}$/, { message: 'must be a whole number' })
+      .transform(Number)
+      .optional()
+      .describe('Return messages with a larger seq, oldest first (catch-up after reconnect)'),
+    limit: limitParamSchema(50, 200).describe('Page size, 1 to 200 (default 50)'),
+  })
+  .refine((query) => query.before === undefined || query.afterSeq === undefined, {
+    message: 'use either before or afterSeq, not both',
+  });
+export type HistoryQuery = z.output<typeof historyQuerySchema>;
+
+export const conversationRefSchema = z.strictObject({ conversationId: idSchema });
+
+export const typingSchema = z.strictObject({
+  conversationId: idSchema,
+  isTyping: z.boolean({ message: 'must be true or false' }),
+});
+
+const MAX_SYNC_CONVERSATIONS = 200;
+
+export const syncSchema = z.strictObject({
+  conversations: z
+    .record(z.string().regex(/^[1-9]\d{0,9}$/, { message: 'keys must be conversation ids' }), z.number().int().min(0))
+    .refine((value) => Object.keys(value).length <= MAX_SYNC_CONVERSATIONS, {
+      message: `at most ${MAX_SYNC_CONVERSATIONS} conversations per sync`,
+    }),
+});
+export type SyncInput = z.output<typeof syncSchema>;

@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Actor, isAdmin } from '../auth/actor.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { DomainError, ErrorCode, notFound } from '../common/errors.js';
+import { toConversationView, toMessageView } from '../conversations/conversation.mappers.js';
+import type { MessageRecord } from '../conversations/conversation.records.js';
+import type { MessageView, ReadReceiptView } from '../conversations/conversation.views.js';
+import { ConversationsService, unreadSideOf } from '../conversations/conversations.service.js';
+import { RealtimePublisher } from '../realtime/realtime.publisher.js';
+import { conversationAudience } from '../realtime/rooms.js';
+import { UsersService } from '../users/users.service.js';
+import { type AppendResult, DuplicateClientMessageError, MessagesRepository, ReopenConflictError } from './messages.repository.js';
+import { type HistoryQuery, type SendMessageInput, sendMessageSchema, type SyncInput } from './messages.schemas.js';
+
+const SYNC_PAGE = 500;
+
+export interface HistoryPage {
+  items: MessageView[];
+  next?: { before: number } | { afterSeq: number };
+}
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsService,
+    private readonly users: UsersService,
+    private readonly publisher: RealtimePublisher,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.sendSchema = sendMessageSchema(config.maxMessageLength);
+  }
+
+  // Built once: the length limit is configuration.
+  readonly sendSchema: ReturnType<typeof sendMessageSchema>;
+
+  async send(actor: Actor, input: SendMessageInput): Promise<MessageView> {
+    if (!isAdmin(actor) && input.userId !== undefined && input.userId !== actor.id) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Users may only write in their own conversations');
+    }
+    if (input.clientMessageId) {
+      const existing = await this.messages.findByClientMessageId(actor.id, input.clientMessageId);
+      if (existing) {
+        return this.deliverAgain(existing);
+      }
+    }
+    const message = { senderId: actor.id, content: input.content, clientMessageId: input.clientMessageId };
+    let result: AppendResult | undefined;
+    try {
+      result = await this.appendForActor(actor, input, message);
+    } catch (error) {
+      if (error instanceof DuplicateClientMessageError && input.clientMessageId) {
+        // Another instance stored the same send first: answer with its row.
+        const first = await this.messages.findByClientMessageId(actor.id, input.clientMessageId);
+        if (first) {
+          return this.deliverAgain(first);
+        }
+      }
+      if (error instanceof ReopenConflictError) {
+        throw new DomainError(ErrorCode.CONFLICT, 'This user already has another ACTIVE conversation; write there instead');
+      }
+      throw error;
+    }
+    if (!result) {
+      throw notFound();
+    }
+    const view = toMessageView(result.message);
+    if (result.isNewConversation || result.previousStatus !== 'ACTIVE') {
+      await this.conversations.publishUpdatedById(view.conversationId);
+    }
+    this.publishMessage(result.message, result.conversationUserId);
+    return view;
+  }
+
+  private async appendForActor(
+    actor: Actor,
+    input: SendMessageInput,
+    message: { senderId: number; content: string; clientMessageId?: string },
+  ): Promise<AppendResult | undefined> {
+    if (input.conversationId !== undefined) {
+      const ownerId = await this.conversations.requireAccessibleOwner(actor, input.conversationId);
+      if (input.userId !== undefined && input.userId !== ownerId) {
+        throw new DomainError(ErrorCode.VALIDATION, 'userId does not match the conversation’s user', {
+          issues: [{ path: 'userId', message: 'does not match the conversation’s user' }],
+        });
+      }
+      return this.messages.append(input.conversationId, message);
+    }
+    if (!isAdmin(actor)) {
+      return this.messages.appendToActiveConversation(actor.id, message);
+    }
+    if (input.userId === undefined) {
+      throw new DomainError(ErrorCode.VALIDATION, 'Admins must give conversationId or userId', {
+        issues: [{ path: 'userId', message: 'required when conversationId is absent' }],
+      });
+    }
+    const target = await this.users.findById(input.userId);
+    if (!target) {
+      throw new DomainError(ErrorCode.USER_NOT_FOUND, 'User not found');
+    }
+    if (target.role !== 'USER') {
+      throw new DomainError(ErrorCode.VALIDATION, 'userId must name a USER account: admins do not have conversations', {
+        issues: [{ path: 'userId', message: 'must name a USER account' }],
+      });
+    }
+    return this.messages.appendToActiveConversation(target.id, message);
+  }
+
+  // A retried send may follow a crash between commit and emit: emit again, receivers drop duplicates by id.
+  private async deliverAgain(message: MessageRecord): Promise<MessageView> {
+    const ownerId = await this.conversations.ownerOf(message.conversationId);
+    if (ownerId !== undefined) {
+      this.publishMessage(message, ownerId);
+    }
+    return toMessageView(message);
+  }
+
+  private publishMessage(message: MessageRecord, conversationUserId: number): void {
+    this.publisher.send('newMessage', conversationAudience(conversationUserId), toMessageView(message));
+  }
+
+  async history(actor: Actor, conversationId: number, query: HistoryQuery): Promise<HistoryPage> {
+    await this.conversations.requireAccessibleOwner(actor, conversationId);
+    if (query.afterSeq !== undefined) {
+      const rows = await this.messages.pageAfter(conversationId, query.afterSeq, query.limit + 1);
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return { items: page.map(toMessageView), next: rows.length > query.limit && last ? { afterSeq: last.seq } : undefined };
+    }
+    let beforeSeq: number | undefined;
+    if (query.before !== undefined) {
+      beforeSeq = await this.messages.seqOf(conversationId, query.before);
+      if (beforeSeq === undefined) {
+        throw new DomainError(ErrorCode.VALIDATION, 'before: no such message in this conversation', {
+          issues: [{ path: 'before', message: 'no such message in this conversation' }],
+        });
+      }
+    }
+    const rows = await this.messages.pageBefore(conversationId, beforeSeq, query.limit + 1);
+    const page = rows.length > query.limit ? rows.slice(1) : rows;
+    const first = page[0];
+    return { items: page.map(toMessageView), next: rows.length > query.limit && first ? { before: first.id } : undefined };
+  }
+
+  async markRead(actor: Actor, conversationId: number): Promise<ReadReceiptView> {
+    const ownerId = await this.conversations.requireAccessibleOwner(actor, conversationId);
+    const { count, readAt } = await this.messages.markRead(conversationId, unreadSideOf(actor));
+    const receipt: ReadReceiptView = { conversationId, readerId: actor.id, readAt: readAt.toISOString(), count };
+    if (count > 0) {
+      this.publisher.send('messagesRead', conversationAudience(ownerId), receipt);
+    }
+    return receipt;
+  }
+
+  // Typing is never stored and never echoed to the typer's own sockets.
+  async typing(actor: Actor, conversationId: number, isTyping: boolean): Promise<void> {
+    const ownerId = await this.conversations.requireAccessibleOwner(actor, conversationId);
+    this.publisher.send(
+      'userTyping',
+      conversationAudience(ownerId),
+      { conversationId, userId: actor.id, name: actor.name, role: actor.role, isTyping },
+      { exceptUserId: actor.id },
+    );
+  }
+
+  // Catch-up after a reconnect: every message after the client's last seq, per conversation, in seq order.
+  async sync(actor: Actor, input: SyncInput): Promise<{ conversationId: number; messages: MessageView[]; hasMore: boolean }[]> {
+    const results = [];
+    for (const [key, lastSeq] of Object.entries(input.conversations)) {
+      const conversationId = Number(key);
+      await this.conversations.requireAccessibleOwner(actor, conversationId);
+      const rows = await this.messages.pageAfter(conversationId, lastSeq, SYNC_PAGE + 1);
+      results.push({ conversationId, messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE });
+    }
+    return results;
+  }
+}

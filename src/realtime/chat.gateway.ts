@@ -1,0 +1,118 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Actor } from '../auth/actor.js';
+import { DomainError, ErrorCode, type SocketError, toSocketError } from '../common/errors.js';
+import { parseInput } from '../common/validation.js';
+import { isDatabaseUnavailable } from '../database/database-errors.js';
+import { conversationRefSchema, syncSchema, typingSchema } from '../messages/messages.schemas.js';
+import { MessagesService } from '../messages/messages.service.js';
+import { authenticateSchema } from './chat.schemas.js';
+import type { AckResult } from './events.js';
+import { RealtimePublisher } from './realtime.publisher.js';
+import { type ChatNamespace, type ChatSocket, SocketSessions } from './socket-sessions.js';
+
+// Thin edge: parse the payload, call one service method, ack. No handler lets an exception escape.
+@WebSocketGateway({ namespace: '/chat' })
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(ChatGateway.name);
+
+  constructor(
+    private readonly sessions: SocketSessions,
+    private readonly messages: MessagesService,
+    private readonly publisher: RealtimePublisher,
+  ) {}
+
+  afterInit(namespace: ChatNamespace): void {
+    namespace.use(this.sessions.middleware());
+    this.publisher.attach(namespace);
+  }
+
+  handleConnection(socket: ChatSocket): void {
+    this.sessions.onConnect(socket);
+  }
+
+  handleDisconnect(socket: ChatSocket): void {
+    this.sessions.onDisconnect(socket);
+  }
+
+  @SubscribeMessage('authenticate')
+  authenticate(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    return this.run(socket, async () => {
+      const { token } = parseInput(authenticateSchema, payload, 'authenticate payload');
+      const actor = await this.sessions.authenticate(socket, token);
+      const user = { id: actor.id, email: actor.email, name: actor.name, role: actor.role };
+      socket.emit('authenticated', { user });
+      return { user };
+    });
+  }
+
+  @SubscribeMessage('sendMessage')
+  sendMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    return this.runAuthenticated(socket, async (actor) => ({
+      message: await this.messages.send(actor, parseInput(this.messages.sendSchema, payload, 'sendMessage payload')),
+    }));
+  }
+
+  @SubscribeMessage('markAsRead')
+  markAsRead(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    return this.runAuthenticated(socket, (actor) => {
+      const { conversationId } = parseInput(conversationRefSchema, payload, 'markAsRead payload');
+      return this.messages.markRead(actor, conversationId);
+    });
+  }
+
+  @SubscribeMessage('typing')
+  typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    return this.runAuthenticated(socket, async (actor) => {
+      const { conversationId, isTyping } = parseInput(typingSchema, payload, 'typing payload');
+      await this.messages.typing(actor, conversationId, isTyping);
+      return {};
+    });
+  }
+
+  @SubscribeMessage('sync')
+  sync(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    return this.runAuthenticated(socket, async (actor) => ({
+      conversations: await this.messages.sync(actor, parseInput(syncSchema, payload, 'sync payload')),
+    }));
+  }
+
+  private runAuthenticated<T extends object>(socket: ChatSocket, handler: (actor: Actor) => Promise<T>): Promise<AckResult<T>> {
+    return this.run(socket, () => {
+      const actor = socket.data.actor;
+      if (!actor) {
+        throw new DomainError(ErrorCode.UNAUTHORIZED, 'Authenticate first: send authenticate {token} or connect with auth: {token}');
+      }
+      return handler(actor);
+    });
+  }
+
+  private async run<T extends object>(socket: ChatSocket, handler: () => Promise<T>): Promise<AckResult<T>> {
+    try {
+      return { ok: true, ...(await handler()) };
+    } catch (error) {
+      const failure = this.toFailure(error);
+      socket.emit('error', failure);
+      return { ok: false, error: failure };
+    }
+  }
+
+  private toFailure(error: unknown): SocketError {
+    if (error instanceof DomainError) {
+      return toSocketError(error);
+    }
+    if (isDatabaseUnavailable(error)) {
+      return { code: ErrorCode.UNAVAILABLE, message: 'The database is unavailable; retry shortly' };
+    }
+    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return { code: ErrorCode.INTERNAL, message: 'Internal error' };
+  }
+}

@@ -1,0 +1,37 @@
+import type { SocketError } from '../common/errors.js';
+import type { ConversationView, MessageView, ReadReceiptView } from '../conversations/conversation.views.js';
+import type { UserView } from '../users/users.schemas.js';
+
+export type { ConversationView, MessageView, ReadReceiptView, SocketError, UserView };
+
+export interface TypingView {
+  conversationId: number;
+  userId: number;
+  name: string;
+  role: UserView['role'];
+  isTyping: boolean;
+}
+
+// Every event the server emits on /chat, with its payload: the public contract (the seed's names).
+export interface ServerToClientEvents {
+  newMessage: (message: MessageView) => void;
+  messagesRead: (receipt: ReadReceiptView) => void;
+  userTyping: (typing: TypingView) => void;
+  conversationUpdated: (conversation: ConversationView) => void;
+  authenticated: (session: { user: Pick<UserView, 'id' | 'email' | 'name' | 'role'> }) => void;
+  error: (error: SocketError) => void;
+}
+
+export type Ack<T> = { ok: true } & T;
+export type AckResult<T> = Ack<T> | { ok: false; error: SocketError };
+
+// Client → server events; payloads are validated by the schemas in chat.schemas.ts, these are their shapes.
+export interface ClientToServerEvents {
+  authenticate: (payload: { token: string }, ack?: (result: AckResult<{ user: UserView | Pick<UserView, 'id' | 'email' | 'name' | 'role'> }>) => void) => void;
+  sendMessage: (
+    payload: { conversationId?: number; content: string; userId?: number; clientMessageId?: string },
+    ack?: (result: AckResult<{ message: MessageView }>) => void,
+  ) => void;
+  markAsRead: (payload: { conversationId: number }, ack?: (result: AckResult<ReadReceiptView>) => void) => void;
+  typing: (payload: { conversationId: number; isTyping: boolean }, ack?: (result: AckResult<object>) => void) => void;
+}

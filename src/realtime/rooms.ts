@@ -1,0 +1,11 @@
+// The only place room names are made. A user's sockets share its user room; admins also share ADMINS_ROOM.
+export const ADMINS_ROOM = 'admins';
+
+export function userRoom(userId: number): string {
+  return `user:${userId}`;
+}
+
+// Everyone who may see a conversation: its user's sockets and every admin.
+export function conversationAudience(conversationUserId: number): string[] {
+  return [userRoom(conversationUserId), ADMINS_ROOM];
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Authenticated } from '../auth/auth.guard.js';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { nextLink } from '../common/pagination.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { type CreateUserInput, createUserSchema, type ListUsersQuery, listUsersQuerySchema } from './users.schemas.js';
+import { toUserView, UsersService } from './users.service.js';
+
+@ApiTags('users')
+@Controller('users')
+@Authenticated({ admin: true })
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an account (admins only); role USER or ADMIN' })
+  @ApiZodBody(createUserSchema)
+  async create(@Body(new ZodValidationPipe(createUserSchema)) body: CreateUserInput) {
+    return toUserView(await this.users.create(body));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List accounts (admins only), filtered by name/email; next page in the Link header' })
+  @ApiZodQuery(listUsersQuerySchema)
+  async list(@Query(new ZodValidationPipe(listUsersQuerySchema)) query: ListUsersQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    const page = await this.users.list(query);
+    if (page.nextCursor !== undefined) {
+      reply.header('Link', nextLink('/users', { q: query.q, role: query.role, limit: query.limit, cursor: page.nextCursor }));
+    }
+    return page.items;
+  }
+}

@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { DATABASE, type Database } from '../database/database.js';
+import { isUniqueViolation } from '../database/database-errors.js';
+import { users, type Role, type UserRow } from '../database/schema.js';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string | null;
+  externalId?: string;
+}
+
+export class EmailTakenError extends Error {}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (match) => `\\${match}`);
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async findById(id: number): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
+    return row;
+  }
+
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email})`)
+      .limit(1);
+    return row;
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.select({ count: sql<number>`count(*)::int` }).from(users);
+    return row?.count ?? 0;
+  }
+
+  async insert(user: NewUser): Promise<UserRow> {
+    try {
+      const [row] = await this.db.insert(users).values(user).returning();
+      if (!row) {
+        throw new Error('insert returned no row');
+      }
+      return row;
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_lower_key')) {
+        throw new EmailTakenError(user.email);
+      }
+      throw error;
+    }
+  }
+
+  // Host-app users: found by their external id, created on first sight, kept in step with the token's claims.
+  async upsertExternal(user: NewUser & { externalId: string }): Promise<UserRow> {
+    try {
+      const [row] = await this.db
+        .insert(users)
+        .values(user)
+        .onConflictDoUpdate({
+          target: users.externalId,
+          set: { email: user.email, name: user.name, role: user.role },
+        })
+        .returning();
+      if (!row) {
+        throw new Error('upsert returned no row');
+      }
+      return row;
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_lower_key')) {
+        throw new EmailTakenError(user.email);
+      }
+      throw error;
+    }
+  }
+
+  async list(filter: { query?: string; role?: Role; afterId?: number; limit: number }): Promise<UserRow[]> {
+    const conditions: SQL[] = [];
+    if (filter.query) {
+      const pattern = `%${escapeLike(filter.query)}%`;
+      const match = or(ilike(users.email, pattern), ilike(users.name, pattern));
+      if (match) {
+        conditions.push(match);
+      }
+    }
+    if (filter.role) {
+      conditions.push(eq(users.role, filter.role));
+    }
+    if (filter.afterId !== undefined) {
+      conditions.push(gt(users.id, filter.afterId));
+    }
+    return this.db
+      .select()
+      .from(users)
+      .where(and(...conditions))
+      .orderBy(asc(users.id))
+      .limit(filter.limit);
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { idParamSchema, limitParamSchema } from '../common/validation.js';
+import { ROLES } from '../database/schema.js';
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: 'must be an email address' }))
+  .transform((value) => value.toLowerCase())
+  .describe('Email address (case-insensitive)');
+
+export const passwordSchema = z
+  .string()
+  .min(8, { message: 'must be at least 8 characters' })
+  .max(256, { message: 'must be at most 256 characters' })
+  .describe('Password, 8 to 256 characters');
+
+export const nameSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(100).describe('Display name');
+
+export const createUserSchema = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  name: nameSchema,
+  role: z.enum(ROLES).default('USER').describe('USER or ADMIN'),
+});
+export type CreateUserInput = z.output<typeof createUserSchema>;
+
+export const listUsersQuerySchema = z.strictObject({
+  q: z.string().trim().max(100).optional().describe('Part of a name or email'),
+  role: z.enum(ROLES).optional(),
+  limit: limitParamSchema(50, 200),
+  cursor: idParamSchema.optional().describe('The next page, from the Link header'),
+});
+export type ListUsersQuery = z.output<typeof listUsersQuerySchema>;
+
+export interface UserView {
+  id: number;
+  email: string;
+  name: string;
+  role: (typeof ROLES)[number];
+  createdAt: string;
+}

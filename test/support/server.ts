@@ -1,0 +1,80 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+
+export interface TestServer {
+  url: string;
+  app: NestFastifyApplication;
+  // Stops the server, keeping its database, and starts it again on the same port.
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!!';
+
+// A fresh database per test file: a new PGlite directory, or a new database on TEST_DATABASE_URL's server.
+async function freshDatabaseUrl(): Promise<{ url?: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    return { drop: async () => undefined };
+  }
+  const name = `chat_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
+  const database = await freshDatabaseUrl();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    CHAT_DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SEED_DEMO: 'true',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...env,
+  });
+  let app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  if (!address || typeof address === 'string') {
+    throw new Error('server has no TCP address');
+  }
+  const port = address.port;
+  const server: TestServer = {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    async restart() {
+      await app.close();
+      app = await createApp(config);
+      await app.listen({ port, host: '127.0.0.1' });
+      server.app = app;
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
