@@ -46,7 +46,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('authenticate')
   authenticate(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     return this.run(socket, async () => {
-      const { token } = parseInput(authenticateSchema, payload, 'authenticate payload');
+      const parsed = authenticateSchema.safeParse(payload);
+      if (!parsed.success) {
+        throw new DomainError(ErrorCode.UNAUTHORIZED, 'Send authenticate {token}: claimed identities without a token are not accepted');
+      }
+      const { token } = parsed.data;
       const actor = await this.sessions.authenticate(socket, token);
       const user = { id: actor.id, email: actor.email, name: actor.name, role: actor.role };
       socket.emit('authenticated', { user });
