@@ -8,12 +8,31 @@ import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/config.js';
 import { openDatabase } from './database/database.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { DrainService } from './realtime/drain.service.js';
+import { RealtimePublisher } from './realtime/realtime.publisher.js';
+import { createRedisClients, type RedisClients, waitForRedis } from './redis/redis.js';
 import { ChatSocketAdapter } from './realtime/socket-io.adapter.js';
 import { seedDemoAccounts } from './users/demo-accounts.js';
 import { UsersService } from './users/users.service.js';
 import { serveWebApp } from './web/web-app.js';
 
 const BODY_LIMIT_BYTES = 1_048_576;
+const REDIS_STARTUP_WAIT_MS = 5_000;
+
+// Redis down at startup is not fatal: this instance serves its own sockets and catches up when it returns.
+async function connectRedis(config: AppConfig): Promise<RedisClients | undefined> {
+  if (!config.redis) {
+    return undefined;
+  }
+  const clients = createRedisClients(config.redis.url);
+  try {
+    await waitForRedis(clients.command, REDIS_STARTUP_WAIT_MS);
+  } catch (error) {
+    new NestLogger('Redis').warn(`${error instanceof Error ? error.message : String(error)}; starting anyway, events reach other instances once it is back`);
+  }
+  return clients;
+}
 
 function setupOpenApi(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
@@ -31,18 +50,28 @@ function setupOpenApi(app: NestFastifyApplication): void {
 // Builds the whole application (database opened and migrated) without listening, so tests start it with their own config.
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const database = await openDatabase(config.database, { migrate: true });
+  let redis: RedisClients | undefined;
   try {
+    redis = await connectRedis(config);
     const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, database), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, database, redis), adapter, {
       bufferLogs: true,
     });
     app.useLogger(app.get(Logger));
     app.useGlobalFilters(new HttpExceptionFilter());
-    app.useWebSocketAdapter(new ChatSocketAdapter(app, config));
+    const drain = app.get(DrainService);
+    app.useWebSocketAdapter(new ChatSocketAdapter(app, config, redis, () => drain.isDraining));
+    if (redis) {
+      app.get(RealtimePublisher).watchLink(redis.sub);
+    }
     if (config.corsOrigins.length > 0) {
       app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['Link'], maxAge: 600 });
     }
     const fastify = app.getHttpAdapter().getInstance();
+    const { httpLatency } = app.get(MetricsService);
+    fastify.addHook('onResponse', async (request, reply) => {
+      httpLatency.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
     fastify.addHook('onSend', async (_request, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');
       reply.header('X-Frame-Options', 'DENY');
@@ -59,6 +88,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     }
     return app;
   } catch (error) {
+    await redis?.close();
     await database.close().catch(() => undefined);
     throw error;
   }

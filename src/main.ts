@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { loadDotEnv } from './config/dot-env.js';
+import { DrainService } from './realtime/drain.service.js';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -22,7 +23,12 @@ async function main(): Promise<void> {
       console.error('Shutdown took too long; exiting');
       process.exit(1);
     }, config.shutdownTimeoutMs).unref();
-    app.close().then(
+    // Most of the budget goes to sends in flight; the rest to closing HTTP, sockets and the database.
+    app
+      .get(DrainService)
+      .drain(Math.floor(config.shutdownTimeoutMs * 0.7))
+      .then(() => app.close())
+      .then(
       () => process.exit(0),
       (error: unknown) => {
         console.error('Shutdown failed:', error);

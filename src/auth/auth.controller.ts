@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -16,15 +16,15 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password; returns {accessToken, user}' })
   @ApiZodBody(loginSchema)
-  login(@Body(new ZodValidationPipe(loginSchema)) body: LoginInput) {
-    return this.auth.login(body);
+  login(@Body(new ZodValidationPipe(loginSchema)) body: LoginInput, @Ip() ip: string) {
+    return this.auth.login(body, ip);
   }
 
   @Post('register')
   @ApiOperation({ summary: 'Create a USER account (unless ALLOW_REGISTRATION=false) and sign in' })
   @ApiZodBody(registerSchema)
-  register(@Body(new ZodValidationPipe(registerSchema)) body: RegisterInput) {
-    return this.auth.register(body);
+  register(@Body(new ZodValidationPipe(registerSchema)) body: RegisterInput, @Ip() ip: string) {
+    return this.auth.register(body, ip);
   }
 
   @Get('me')

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { UserRow } from '../database/schema.js';
+import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { Actor } from './actor.js';
 import type { LoginInput, RegisterInput, SessionView } from './auth.schemas.js';
@@ -13,10 +14,15 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokensService,
+    private readonly rateLimiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(input: LoginInput): Promise<SessionView> {
+  async login(input: LoginInput, clientIp: string): Promise<SessionView> {
+    await this.rateLimiter.consume(
+      { name: 'login', limit: this.config.auth.loginPerMinute, windowMs: 60_000 },
+      `${clientIp}|${input.email.toLowerCase()}`,
+    );
     const user = await this.users.findByEmail(input.email.toLowerCase());
     // Same work and same answer whether or not the email exists.
     const isValid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
@@ -26,10 +32,11 @@ export class AuthService {
     return this.sessionFor(user);
   }
 
-  async register(input: RegisterInput): Promise<SessionView> {
+  async register(input: RegisterInput, clientIp: string): Promise<SessionView> {
     if (!this.config.auth.allowRegistration) {
       throw new DomainError(ErrorCode.REGISTRATION_CLOSED, 'Registration is turned off on this server');
     }
+    await this.rateLimiter.consume({ name: 'register', limit: this.config.auth.registerPerMinute, windowMs: 60_000 }, clientIp);
     const user = await this.users.create({ ...input, role: 'USER' });
     return this.sessionFor(user);
   }

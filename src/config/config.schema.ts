@@ -66,6 +66,18 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   SOCKET_AUTH_TIMEOUT_MS: integer(100, 600_000).default(10_000),
   WEB_DIST_DIR: z.string().min(1).optional(),
+  REDIS_URL: z
+    .string()
+    .refine((value) => /^rediss?:\/\/.+/.test(value), { message: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  REDIS_SHARDED: booleanFlag.default(false),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, colons, dashes or underscores' }).default('chat'),
+  LOGIN_RATE_LIMIT: integer(1, 100_000).default(10),
+  REGISTER_RATE_LIMIT: integer(1, 100_000).default(20),
+  MESSAGE_RATE_LIMIT: integer(1, 1_000_000).default(120),
+  TYPING_RATE_LIMIT: integer(1, 100_000).default(30),
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  PRESENCE_TTL_MS: integer(3_000, 600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

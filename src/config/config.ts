@@ -21,6 +21,9 @@ export interface AppConfig {
     jwtSecret: string;
     expiresInSeconds: number;
     allowRegistration: boolean;
+    // Attempts per minute: login per IP and email, registration per IP.
+    loginPerMinute: number;
+    registerPerMinute: number;
     // Tokens issued by the product the chat sits beside (RS256/ES256).
     hostApp?: { publicKeyPem: string; issuer: string; audience?: string };
   };
@@ -30,6 +33,12 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   socketAuthTimeoutMs: number;
   webDistDir: string;
+  // prefix: every key and channel of this deployment starts with it, so several can share one Redis.
+  redis?: { url: string; sharded: boolean; prefix: string };
+  // Messages per sender per minute, typing events per socket per 10 seconds.
+  rateLimits: { messagesPerMinute: number; typingPer10s: number };
+  presenceTtlMs: number;
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +108,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jwtSecret: e.JWT_SECRET ?? readOrCreateSecret(dataDir),
       expiresInSeconds: e.JWT_EXPIRES_IN,
       allowRegistration: e.ALLOW_REGISTRATION,
+      loginPerMinute: e.LOGIN_RATE_LIMIT,
+      registerPerMinute: e.REGISTER_RATE_LIMIT,
       hostApp:
         e.JWT_PUBLIC_KEY && e.JWT_ISSUER
           ? { publicKeyPem: e.JWT_PUBLIC_KEY.replace(/\\n/g, '\n'), issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }
@@ -110,5 +121,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     socketAuthTimeoutMs: e.SOCKET_AUTH_TIMEOUT_MS,
     webDistDir: resolve(e.WEB_DIST_DIR ?? join(import.meta.dirname, '../../../web/dist')),
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, sharded: e.REDIS_SHARDED, prefix: e.REDIS_PREFIX } : undefined,
+    rateLimits: {
+      messagesPerMinute: e.MESSAGE_RATE_LIMIT,
+      typingPer10s: e.TYPING_RATE_LIMIT,
+    },
+    presenceTtlMs: e.PRESENCE_TTL_MS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

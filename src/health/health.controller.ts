@@ -1,7 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { DomainError, ErrorCode } from '../common/errors.js';
 import { DATABASE_HANDLE, type DatabaseHandle } from '../database/database.js';
+import { DrainService } from '../realtime/drain.service.js';
+import { REDIS, type RedisClients } from '../redis/redis.js';
 
 const PING_TIMEOUT_MS = 2_000;
 
@@ -12,6 +15,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle,
+    @Inject(REDIS) private readonly redis: RedisClients | null,
+    private readonly drain: DrainService,
   ) {}
 
   @Get()
@@ -22,8 +27,12 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers (503 otherwise)' })
+  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer; 503 otherwise or while draining' })
   ready() {
+    if (this.drain.isDraining) {
+      throw new DomainError(ErrorCode.UNAVAILABLE, 'Shutting down');
+    }
+    const redis = this.redis;
     return this.health.check([
       () =>
         this.indicators
@@ -33,6 +42,17 @@ export class HealthController {
             return { driver: this.database.kind };
           })
           .withTimeout(PING_TIMEOUT_MS),
+      ...(redis
+        ? [
+            () =>
+              this.indicators
+                .check('redis')
+                .attempt(async () => {
+                  await redis.command.ping();
+                })
+                .withTimeout(PING_TIMEOUT_MS),
+          ]
+        : []),
     ]);
   }
 }

@@ -25,7 +25,7 @@ export class MessagesController {
   @ApiZodBody(sendMessageSchema(DOCUMENTED_MAX_LENGTH))
   send(@CurrentActor() actor: Actor, @Body() body: unknown) {
     // The length limit is configuration, so the schema is built from it rather than fixed in a decorator.
-    return this.messages.send(actor, parseInput(this.messages.sendSchema, body, 'request body'));
+    return this.messages.send(actor, parseInput(this.messages.sendSchema, body, 'request body'), 'rest');
   }
 
   @Get('conversations/:id/messages')

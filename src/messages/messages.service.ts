@@ -6,6 +6,9 @@ import { toConversationView, toMessageView } from '../conversations/conversation
 import type { MessageRecord } from '../conversations/conversation.records.js';
 import type { MessageView, ReadReceiptView } from '../conversations/conversation.views.js';
 import { ConversationsService, unreadSideOf } from '../conversations/conversations.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
+import { DrainService } from '../realtime/drain.service.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { conversationAudience } from '../realtime/rooms.js';
 import { UsersService } from '../users/users.service.js';
@@ -26,15 +29,28 @@ export class MessagesService {
     private readonly conversations: ConversationsService,
     private readonly users: UsersService,
     private readonly publisher: RealtimePublisher,
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly rateLimiter: RateLimiter,
+    private readonly drain: DrainService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.sendSchema = sendMessageSchema(config.maxMessageLength);
+  }
+
+  // The send acknowledgement (HTTP 201 or socket ack) follows the commit; a shutdown waits for sends in flight.
+  async send(actor: Actor, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
+    const started = performance.now();
+    await this.rateLimiter.consume({ name: 'message', limit: this.config.rateLimits.messagesPerMinute, windowMs: 60_000 }, String(actor.id));
+    const message = await this.drain.track(() => this.store(actor, input));
+    this.metrics.messagesSent.inc({ via });
+    this.metrics.deliveryLatency.observe((performance.now() - started) / 1000);
+    return message;
   }
 
   // Built once: the length limit is configuration.
   readonly sendSchema: ReturnType<typeof sendMessageSchema>;
 
-  async send(actor: Actor, input: SendMessageInput): Promise<MessageView> {
+  private async store(actor: Actor, input: SendMessageInput): Promise<MessageView> {
     if (!isAdmin(actor) && input.userId !== undefined && input.userId !== actor.id) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Users may only write in their own conversations');
     }
@@ -153,7 +169,8 @@ export class MessagesService {
   }
 
   // Typing is never stored and never echoed to the typer's own sockets.
-  async typing(actor: Actor, conversationId: number, isTyping: boolean): Promise<void> {
+  async typing(actor: Actor, conversationId: number, isTyping: boolean, socketId: string): Promise<void> {
+    await this.rateLimiter.consume({ name: 'typing', limit: this.config.rateLimits.typingPer10s, windowMs: 10_000 }, socketId);
     const ownerId = await this.conversations.requireAccessibleOwner(actor, conversationId);
     this.publisher.send(
       'userTyping',

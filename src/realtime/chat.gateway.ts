@@ -61,7 +61,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('sendMessage')
   sendMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     return this.runAuthenticated(socket, async (actor) => ({
-      message: await this.messages.send(actor, parseInput(this.messages.sendSchema, payload, 'sendMessage payload')),
+      message: await this.messages.send(actor, parseInput(this.messages.sendSchema, payload, 'sendMessage payload'), 'socket'),
     }));
   }
 
@@ -77,7 +77,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     return this.runAuthenticated(socket, async (actor) => {
       const { conversationId, isTyping } = parseInput(typingSchema, payload, 'typing payload');
-      await this.messages.typing(actor, conversationId, isTyping);
+      await this.messages.typing(actor, conversationId, isTyping, socket.id);
       return {};
     });
   }

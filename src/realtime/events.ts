@@ -12,12 +12,23 @@ export interface TypingView {
   isTyping: boolean;
 }
 
+export interface PresenceEvent {
+  userId: number;
+  role: UserView['role'];
+  online: boolean;
+}
+
 // Every event the server emits on /chat, with its payload: the public contract (the seed's names).
 export interface ServerToClientEvents {
   newMessage: (message: MessageView) => void;
   messagesRead: (receipt: ReadReceiptView) => void;
   userTyping: (typing: TypingView) => void;
   conversationUpdated: (conversation: ConversationView) => void;
+  presence: (presence: PresenceEvent) => void;
+  // Sent to this instance's sockets before it shuts down: reconnect (to another instance) and sync.
+  serverDraining: (notice: { reconnect: true }) => void;
+  // This instance lost and regained its link to the other instances (Redis): sync to catch up.
+  syncRequired: (notice: { reason: string }) => void;
   authenticated: (session: { user: Pick<UserView, 'id' | 'email' | 'name' | 'role'> }) => void;
   error: (error: SocketError) => void;
 }
@@ -34,4 +45,8 @@ export interface ClientToServerEvents {
   ) => void;
   markAsRead: (payload: { conversationId: number }, ack?: (result: AckResult<ReadReceiptView>) => void) => void;
   typing: (payload: { conversationId: number; isTyping: boolean }, ack?: (result: AckResult<object>) => void) => void;
+  sync: (
+    payload: { conversations: Record<string, number> },
+    ack?: (result: AckResult<{ conversations: { conversationId: number; messages: MessageView[]; hasMore: boolean }[] }>) => void,
+  ) => void;
 }

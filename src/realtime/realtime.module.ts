@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { DrainService } from './drain.service.js';
 import { RealtimePublisher } from './realtime.publisher.js';
 
 @Global()
 @Module({
-  providers: [RealtimePublisher],
-  exports: [RealtimePublisher],
+  providers: [RealtimePublisher, DrainService],
+  exports: [RealtimePublisher, DrainService],
 })
 export class RealtimeModule {}

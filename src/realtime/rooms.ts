@@ -1,5 +1,7 @@
 // The only place room names are made. A user's sockets share its user room; admins also share ADMINS_ROOM.
 export const ADMINS_ROOM = 'admins';
+// Every signed-in USER's sockets: told when support comes online or goes away.
+export const USERS_ROOM = 'users';
 
 export function userRoom(userId: number): string {
   return `user:${userId}`;

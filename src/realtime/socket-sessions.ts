@@ -5,11 +5,13 @@ import { AuthService } from '../auth/auth.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, toSocketError } from '../common/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from './events.js';
-import { ADMINS_ROOM, userRoom } from './rooms.js';
+import { PresenceService } from '../presence/presence.service.js';
+import { ADMINS_ROOM, USERS_ROOM, userRoom } from './rooms.js';
 
 export interface SocketData {
   actor?: Actor;
   timer?: NodeJS.Timeout;
+  isCountedOnline?: boolean;
 }
 
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -24,6 +26,7 @@ export class SocketSessions {
 
   constructor(
     private readonly auth: AuthService,
+    private readonly presence: PresenceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -68,6 +71,9 @@ export class SocketSessions {
 
   onDisconnect(socket: ChatSocket): void {
     clearTimeout(socket.data.timer);
+    if (socket.data.actor && socket.data.isCountedOnline) {
+      void this.presence.disconnected(socket.data.actor);
+    }
   }
 
   async authenticate(socket: ChatSocket, token: string): Promise<Actor> {
@@ -83,7 +89,11 @@ export class SocketSessions {
 
   private begin(socket: ChatSocket, actor: Actor): void {
     clearTimeout(socket.data.timer);
-    void socket.join(isAdmin(actor) ? [userRoom(actor.id), ADMINS_ROOM] : [userRoom(actor.id)]);
+    void socket.join(isAdmin(actor) ? [userRoom(actor.id), ADMINS_ROOM] : [userRoom(actor.id), USERS_ROOM]);
+    if (!socket.data.isCountedOnline) {
+      socket.data.isCountedOnline = true;
+      void this.presence.connected(actor);
+    }
     const msLeft = actor.expiresAt * 1000 - Date.now();
     socket.data.timer = setTimeout(() => this.expire(socket), Math.max(0, Math.min(msLeft, MAX_TIMER_MS)));
   }

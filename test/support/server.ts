@@ -40,6 +40,12 @@ async function freshDatabaseUrl(): Promise<{ url?: string; drop(): Promise<void>
   };
 }
 
+// With TEST_REDIS_URL (or REDIS_URL) every server uses Redis, under a prefix of its own so runs never mix.
+export function redisEnv(): Record<string, string> {
+  const url = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
+  return url ? { REDIS_URL: url, REDIS_PREFIX: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` } : {};
+}
+
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   const database = await freshDatabaseUrl();
@@ -51,6 +57,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEED_DEMO: 'true',
     JWT_SECRET: TEST_JWT_SECRET,
+    LOGIN_RATE_LIMIT: '100000',
+    REGISTER_RATE_LIMIT: '100000',
+    MESSAGE_RATE_LIMIT: '100000',
+    ...redisEnv(),
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...env,
   });

@@ -1,0 +1,83 @@
+import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
+
+export const REDIS = Symbol('REDIS');
+
+// Three connections: commands, and the Socket.IO adapter's publisher and subscriber (a subscribed
+// connection can run nothing else).
+export interface RedisClients {
+  command: Redis;
+  pub: Redis;
+  sub: Redis;
+  close(): Promise<void>;
+}
+
+const logger = new Logger('Redis');
+
+function client(url: string, role: string): Redis {
+  const redis = new Redis(url, {
+    // Fail a command after a few reconnect attempts instead of queueing it for ever.
+    maxRetriesPerRequest: 3,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    lazyConnect: false,
+  });
+  let isDown = false;
+  redis.on('error', (error: Error) => {
+    if (!isDown) {
+      logger.warn(`${role} connection: ${error.message}`);
+      isDown = true;
+    }
+  });
+  redis.on('ready', () => {
+    if (isDown) {
+      logger.log(`${role} connection restored`);
+    }
+    isDown = false;
+  });
+  return redis;
+}
+
+export function createRedisClients(url: string): RedisClients {
+  const command = client(url, 'command');
+  const pub = client(url, 'publisher');
+  const sub = client(url, 'subscriber');
+  // The adapter publishes without awaiting; a publish that fails while Redis is down must not become
+  // an unhandled rejection (local sockets are served anyway, and clients catch up with sync).
+  const publish = pub.publish.bind(pub);
+  pub.publish = ((channel: string, message: string | Buffer) =>
+    publish(channel, message).catch((error: unknown) => {
+      logger.debug(`publish failed: ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    })) as typeof pub.publish;
+  const spublish = pub.spublish.bind(pub);
+  pub.spublish = ((channel: string, message: string | Buffer) =>
+    spublish(channel, message).catch(() => 0)) as typeof pub.spublish;
+  return {
+    command,
+    pub,
+    sub,
+    close: async () => {
+      await Promise.allSettled([command.quit(), pub.quit(), sub.quit()]);
+      command.disconnect();
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
+
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') {
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}
