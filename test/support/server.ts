@@ -9,6 +9,8 @@ import { loadConfig } from '../../src/config/config.js';
 export interface TestServer {
   url: string;
   app: NestFastifyApplication;
+  // The environment it was started with, for starting a sibling instance on the same database and Redis.
+  env: Record<string, string>;
   // Stops the server, keeping its database, and starts it again on the same port.
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -46,10 +48,20 @@ export function redisEnv(): Record<string, string> {
   return url ? { REDIS_URL: url, REDIS_PREFIX: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}` } : {};
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export const canRunSeveralInstances = Boolean(process.env.TEST_DATABASE_URL && (process.env.TEST_REDIS_URL ?? process.env.REDIS_URL));
+export const SEVERAL_INSTANCES_SKIP = canRunSeveralInstances
+  ? false
+  : 'several instances need a shared PostgreSQL and Redis: set TEST_DATABASE_URL and TEST_REDIS_URL (or REDIS_URL); .ci/run does';
+
+// A second instance of `first`'s deployment: same database, same Redis prefix, its own port.
+export async function startSibling(first: TestServer): Promise<TestServer> {
+  return startServer(first.env, { sharedDatabase: true });
+}
+
+export async function startServer(env: Record<string, string> = {}, options: { sharedDatabase?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
-  const database = await freshDatabaseUrl();
-  const config = loadConfig({
+  const database = options.sharedDatabase ? { url: env.DATABASE_URL, drop: async () => undefined } : await freshDatabaseUrl();
+  const fullEnv: Record<string, string> = {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
@@ -60,10 +72,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     LOGIN_RATE_LIMIT: '100000',
     REGISTER_RATE_LIMIT: '100000',
     MESSAGE_RATE_LIMIT: '100000',
-    ...redisEnv(),
+    ...(options.sharedDatabase ? {} : redisEnv()),
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...env,
-  });
+  };
+  const config = loadConfig(fullEnv);
   let app = await createApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
@@ -74,6 +87,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   const server: TestServer = {
     url: `http://127.0.0.1:${port}`,
     app,
+    env: fullEnv,
     async restart() {
       await app.close();
       app = await createApp(config);

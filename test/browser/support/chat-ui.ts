@@ -1,0 +1,57 @@
+import type { Locator, Page } from 'playwright-core';
+
+// Steps and places in the web app, by what a person sees (labels, roles, text).
+const TIMEOUT_MS = 10_000;
+
+export async function signIn(page: Page, email: string, password = 'password'): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signInAsAdmin(page: Page, email: string): Promise<void> {
+  await signIn(page, email);
+  await page.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: TIMEOUT_MS });
+}
+
+export async function signInAsUser(page: Page, email: string): Promise<void> {
+  await signIn(page, email);
+  await page.getByRole('heading', { name: 'Support', exact: true }).waitFor({ timeout: TIMEOUT_MS });
+}
+
+export function composer(page: Page): Locator {
+  return page.getByRole('textbox', { name: 'Message' });
+}
+
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+export function messageList(page: Page): Locator {
+  return page.getByTestId('message-list');
+}
+
+// The confirmed message bubble(s) with this text (not the "sending" copy).
+export function bubble(page: Page, text: string): Locator {
+  return messageList(page).locator('li[data-message-id]', { hasText: text });
+}
+
+export async function waitForBubble(page: Page, text: string): Promise<Locator> {
+  const found = bubble(page, text);
+  await found.first().waitFor({ timeout: TIMEOUT_MS });
+  return found;
+}
+
+export function conversationItem(page: Page, email: string): Locator {
+  return page.getByTestId('conversation-list').getByRole('link').filter({ hasText: email });
+}
+
+export function typingLine(page: Page): Locator {
+  return page.getByTestId('typing-line');
+}
+
+export function connectionBanner(page: Page): Locator {
+  return page.getByTestId('connection-banner');
+}
