@@ -10,6 +10,8 @@ try {
   await database.close();
   console.log(`Migrations applied (${config.database.kind}).`);
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `Migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof ConfigError ? error.message : `Migration failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 }

@@ -29,7 +29,9 @@ async function connectRedis(config: AppConfig): Promise<RedisClients | undefined
   try {
     await waitForRedis(clients.command, REDIS_STARTUP_WAIT_MS);
   } catch (error) {
-    new NestLogger('Redis').warn(`${error instanceof Error ? error.message : String(error)}; starting anyway, events reach other instances once it is back`);
+    new NestLogger('Redis').warn(
+      `${error instanceof Error ? error.message : String(error)}; starting anyway, events reach other instances once it is back`,
+    );
   }
   return clients;
 }
@@ -70,7 +72,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     const fastify = app.getHttpAdapter().getInstance();
     const { httpLatency } = app.get(MetricsService);
     fastify.addHook('onResponse', async (request, reply) => {
-      httpLatency.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      httpLatency.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
     });
     fastify.addHook('onSend', async (_request, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');

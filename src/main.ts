@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  app.getHttpAdapter().getInstance().log.info(`Support chat listening on http://${shown}:${config.port} (database: ${config.database.kind})`);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .log.info(`Support chat listening on http://${shown}:${config.port} (database: ${config.database.kind})`);
   console.log(`Support chat listening on http://${shown}:${config.port} (database: ${config.database.kind})`);
 
   let stopping = false;
@@ -29,12 +32,12 @@ async function main(): Promise<void> {
       .drain(Math.floor(config.shutdownTimeoutMs * 0.7))
       .then(() => app.close())
       .then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('Shutdown failed:', error);
-        process.exit(1);
-      },
-    );
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('Shutdown failed:', error);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

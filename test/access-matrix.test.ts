@@ -53,7 +53,10 @@ describe('access matrix', () => {
   }
 
   it('rejects a user sending into another user’s conversation with 404 and stores nothing', async () => {
-    const response = await api('POST', '/chat/messages', { token: alice.token, body: { conversationId: bobConversationId, content: 'sneaky' } });
+    const response = await api('POST', '/chat/messages', {
+      token: alice.token,
+      body: { conversationId: bobConversationId, content: 'sneaky' },
+    });
     assert.equal(response.status, 404);
     const history = await api('GET', `/chat/conversations/${bobConversationId}/messages`, { token: bob.token });
     assert.deepEqual(
@@ -101,7 +104,10 @@ describe('access matrix', () => {
     assert.equal(patchOwn.status, 403);
     const patchOther = await api('PATCH', `/chat/conversations/${bobConversationId}`, { token: alice.token, body: { status: 'CLOSED' } });
     assert.equal(patchOther.status, 403);
-    const createUser = await api('POST', '/users', { token: alice.token, body: { email: 'x@y.io', password: 'password', name: 'X', role: 'ADMIN' } });
+    const createUser = await api('POST', '/users', {
+      token: alice.token,
+      body: { email: 'x@y.io', password: 'password', name: 'X', role: 'ADMIN' },
+    });
     assert.equal(createUser.status, 403);
     const listUsers = await api('GET', '/users', { token: alice.token });
     assert.equal(listUsers.status, 403);
@@ -124,8 +130,14 @@ describe('access matrix', () => {
   const badTokens: [string, string | undefined][] = [
     ['no token', undefined],
     ['a malformed token', 'not-a-jwt'],
-    ['a token signed with another secret', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwicm9sZSI6IkFETUlOIiwiZW1haWwiOiJ4QHkueiIsIm5hbWUiOiJ4IiwiaXNzIjoic3VwcG9ydC1jaGF0IiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9yZ2VkLXNpZ25hdHVyZS1mb3JnZWQtc2lnbmF0dXJl'],
-    ['an unsigned alg:none token', 'eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIiwicm9sZSI6IkFETUlOIiwiZW1haWwiOiJ4QHkueiIsIm5hbWUiOiJ4IiwiaXNzIjoic3VwcG9ydC1jaGF0IiwiZXhwIjo0MTAyNDQ0ODAwfQ.'],
+    [
+      'a token signed with another secret',
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIiwicm9sZSI6IkFETUlOIiwiZW1haWwiOiJ4QHkueiIsIm5hbWUiOiJ4IiwiaXNzIjoic3VwcG9ydC1jaGF0IiwiZXhwIjo0MTAyNDQ0ODAwfQ.Zm9yZ2VkLXNpZ25hdHVyZS1mb3JnZWQtc2lnbmF0dXJl',
+    ],
+    [
+      'an unsigned alg:none token',
+      'eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIiwicm9sZSI6IkFETUlOIiwiZW1haWwiOiJ4QHkueiIsIm5hbWUiOiJ4IiwiaXNzIjoic3VwcG9ydC1jaGF0IiwiZXhwIjo0MTAyNDQ0ODAwfQ.',
+    ],
   ];
   for (const [label, token] of badTokens) {
     it(`answers 401 on every protected route with ${label}`, async () => {
@@ -152,7 +164,10 @@ describe('access matrix', () => {
     });
 
     it('answers markAsRead on another user’s conversation with NOT_FOUND and marks nothing', async () => {
-      const sent = await api('POST', '/chat/messages', { token: admin.token, body: { conversationId: bobConversationId, content: 'unread for bob' } });
+      const sent = await api('POST', '/chat/messages', {
+        token: admin.token,
+        body: { conversationId: bobConversationId, content: 'unread for bob' },
+      });
       const aliceSocket = await socketOf(alice);
       const ack = await emitWithAck(aliceSocket, 'markAsRead', { conversationId: bobConversationId });
       assert.equal(ack.ok, false);

@@ -66,7 +66,10 @@ describe('accounts and tokens', () => {
   it('lets admins create admins with POST /users and list users by email', async () => {
     const admin = await login(api, DEMO_ADMIN.email, DEMO_ADMIN.password);
     const email = `agent-${Date.now()}@example.com`;
-    const created = await api('POST', '/users', { token: admin.token, body: { email, password: 'password', name: 'Agent', role: 'ADMIN' } });
+    const created = await api('POST', '/users', {
+      token: admin.token,
+      body: { email, password: 'password', name: 'Agent', role: 'ADMIN' },
+    });
     assert.equal(created.status, 201);
     assert.equal(created.body.role, 'ADMIN');
     const agent = await login(api, email);
@@ -101,9 +104,23 @@ describe('accounts and tokens', () => {
 
   it('rejects host-app tokens with the wrong issuer, no exp, or another key', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const wrongIssuer = await new SignJWT({ email: 'a@b.io' }).setProtectedHeader({ alg: 'RS256' }).setSubject('1').setIssuer('https://evil').setExpirationTime('5m').sign(rsa.privateKey);
-    const noExp = await new SignJWT({ email: 'a@b.io' }).setProtectedHeader({ alg: 'RS256' }).setSubject('1').setIssuer('https://host.example').sign(rsa.privateKey);
-    const otherKey = await new SignJWT({ email: 'a@b.io' }).setProtectedHeader({ alg: 'RS256' }).setSubject('1').setIssuer('https://host.example').setExpirationTime('5m').sign(other.privateKey);
+    const wrongIssuer = await new SignJWT({ email: 'a@b.io' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('1')
+      .setIssuer('https://evil')
+      .setExpirationTime('5m')
+      .sign(rsa.privateKey);
+    const noExp = await new SignJWT({ email: 'a@b.io' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('1')
+      .setIssuer('https://host.example')
+      .sign(rsa.privateKey);
+    const otherKey = await new SignJWT({ email: 'a@b.io' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('1')
+      .setIssuer('https://host.example')
+      .setExpirationTime('5m')
+      .sign(other.privateKey);
     for (const token of [wrongIssuer, noExp, otherKey]) {
       const response = await api('GET', '/auth/me', { token });
       assert.equal(response.status, 401);
@@ -124,7 +141,9 @@ describe('accounts and tokens', () => {
   it('turns registration off with ALLOW_REGISTRATION=false', async () => {
     const closed = await startServer({ ALLOW_REGISTRATION: 'false' });
     try {
-      const response = await apiClient(closed.url)('POST', '/auth/register', { body: { email: 'a@b.io', password: 'long enough', name: 'A' } });
+      const response = await apiClient(closed.url)('POST', '/auth/register', {
+        body: { email: 'a@b.io', password: 'long enough', name: 'A' },
+      });
       assert.equal(response.status, 403);
       assert.equal(response.body.code, 'REGISTRATION_CLOSED');
     } finally {

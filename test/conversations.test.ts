@@ -242,7 +242,11 @@ describe('conversations: receipts, typing, status, pagination', () => {
 
   it('pages the conversation list newest activity first with a Link cursor', async () => {
     const admin = await createAccount(api, 'ADMIN');
-    const users = [await createAccount(api, 'USER', 'Pager Zed'), await createAccount(api, 'USER', 'Pager Zed'), await createAccount(api, 'USER', 'Pager Zed')];
+    const users = [
+      await createAccount(api, 'USER', 'Pager Zed'),
+      await createAccount(api, 'USER', 'Pager Zed'),
+      await createAccount(api, 'USER', 'Pager Zed'),
+    ];
     const ids: number[] = [];
     for (const user of users) {
       ids.push(await startConversation(user));
@@ -250,7 +254,7 @@ describe('conversations: receipts, typing, status, pagination', () => {
     const seen: number[] = [];
     let path: string | undefined = '/chat/conversations?limit=2&q=Pager%20Zed';
     while (path) {
-      const page: { status: number; body: { id: number }[]; headers: Headers } = await api("GET", path, { token: admin.token });
+      const page: { status: number; body: { id: number }[]; headers: Headers } = await api('GET', path, { token: admin.token });
       assert.equal(page.status, 200);
       assert.ok(page.body.length <= 2);
       seen.push(...page.body.map((c) => c.id));
@@ -267,7 +271,10 @@ describe('conversations: receipts, typing, status, pagination', () => {
     const socket = await socketOf(user);
     const ack = await emitWithAck(socket, 'sync', { conversations: { [conversationId]: 1 } });
     assert.equal(ack.ok, true);
-    assert.deepEqual(ack.conversations[0].messages.map((m: { content: string }) => m.content), ['s2', 's3']);
+    assert.deepEqual(
+      ack.conversations[0].messages.map((m: { content: string }) => m.content),
+      ['s2', 's3'],
+    );
     assert.equal(ack.conversations[0].hasMore, false);
   });
 });

@@ -94,7 +94,10 @@ describe('several instances behind one Redis', { skip: SEVERAL_INSTANCES_SKIP },
     userSocket.close();
     await offline;
     const after = await apiB('GET', '/chat/presence', { token: admin.token });
-    assert.equal(after.body.online.some((entry: { userId: number }) => entry.userId === user.id), false);
+    assert.equal(
+      after.body.online.some((entry: { userId: number }) => entry.userId === user.id),
+      false,
+    );
   });
 
   it('shares rate-limit counters between instances', async () => {

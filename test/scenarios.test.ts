@@ -98,7 +98,10 @@ describe('the seed scenarios over REST and Socket.IO', () => {
     const userTab1 = await socketOf(user);
     const userTab2 = await socketOf(user);
     const adminSocket = await socketOf(admin);
-    const events = [nextEvent(userTab2, 'newMessage'), nextEvent(adminSocket, 'newMessage', { filter: (m) => m.conversationId === conversationId })];
+    const events = [
+      nextEvent(userTab2, 'newMessage'),
+      nextEvent(adminSocket, 'newMessage', { filter: (m) => m.conversationId === conversationId }),
+    ];
     const ack = await emitWithAck(userTab1, 'sendMessage', { conversationId, content: 'second' });
     assert.equal(ack.ok, true);
     const [tab2Got, adminGot] = await Promise.all(events);

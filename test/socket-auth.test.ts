@@ -47,7 +47,10 @@ describe('socket authentication and hardening', () => {
   });
 
   it('rejects a handshake with an expired token with TOKEN_EXPIRED', async () => {
-    const expired = await tokenFor({ sub: String(user.id), role: 'USER', email: user.email, name: user.name }, Math.floor(Date.now() / 1000) - 10);
+    const expired = await tokenFor(
+      { sub: String(user.id), role: 'USER', email: user.email, name: user.name },
+      Math.floor(Date.now() / 1000) - 10,
+    );
     await assert.rejects(connect(server.url, { token: expired }), (error: Error & { data?: { code: string } }) => {
       assert.equal(error.data?.code, 'TOKEN_EXPIRED');
       return true;
@@ -101,7 +104,10 @@ describe('socket authentication and hardening', () => {
   });
 
   it('tells a socket its token expired and disconnects it', async () => {
-    const soon = await tokenFor({ sub: String(user.id), role: 'USER', email: user.email, name: user.name }, Math.floor(Date.now() / 1000) + 2);
+    const soon = await tokenFor(
+      { sub: String(user.id), role: 'USER', email: user.email, name: user.name },
+      Math.floor(Date.now() / 1000) + 2,
+    );
     const socket = track(await connect(server.url, { token: soon }));
     const error = await nextEvent(socket, 'error', { timeoutMs: 5_000 });
     assert.equal(error.code, 'TOKEN_EXPIRED');
@@ -110,7 +116,12 @@ describe('socket authentication and hardening', () => {
 
   it('ignores identity fields sent by the client: the sender is the token’s subject', async () => {
     const socket = track(await connectAs(server.url, user));
-    const ack = await emitWithAck(socket, 'sendMessage', { content: 'who am I', senderId: admin.id, role: 'ADMIN', createdAt: '2000-01-01T00:00:00Z' });
+    const ack = await emitWithAck(socket, 'sendMessage', {
+      content: 'who am I',
+      senderId: admin.id,
+      role: 'ADMIN',
+      createdAt: '2000-01-01T00:00:00Z',
+    });
     assert.equal(ack.ok, true);
     assert.equal(ack.message.senderId, user.id);
     assert.equal(ack.message.sender.role, 'USER');

@@ -28,7 +28,12 @@ describe('bad input over HTTP', () => {
     assert.equal(typeof response.body.message, 'string');
   }
 
-  const cases: [string, string, (ctx: { conversationId: number }) => { body?: unknown; rawBody?: string; contentType?: string }, 'user' | 'admin'][] = [
+  const cases: [
+    string,
+    string,
+    (ctx: { conversationId: number }) => { body?: unknown; rawBody?: string; contentType?: string },
+    'user' | 'admin',
+  ][] = [
     ['POST', '/auth/login', () => ({ rawBody: '{"email":', contentType: 'application/json' }), 'user'],
     ['POST', '/auth/login', () => ({ body: { email: ['a'], password: 1 } }), 'user'],
     ['POST', '/auth/register', () => ({ body: { email: 'a@b.io', password: 'long enough', name: '', extra: 1 } }), 'user'],
@@ -105,7 +110,11 @@ describe('bad input over HTTP', () => {
   });
 
   it('answers a body over 1 MB with 413', async () => {
-    const response = await api('POST', '/chat/messages', { token: user.token, rawBody: JSON.stringify({ content: 'x'.repeat(1_100_000) }), headers: { 'content-type': 'application/json' } });
+    const response = await api('POST', '/chat/messages', {
+      token: user.token,
+      rawBody: JSON.stringify({ content: 'x'.repeat(1_100_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     assertErrorShape(response, 413);
   });
 

@@ -45,11 +45,18 @@ export function toErrorResponse(error: unknown, requestId?: string): HttpErrorBo
     const status = error.getStatus();
     const response = error.getResponse();
     const message =
-      typeof response === 'string' ? response : typeof (response as { message?: unknown }).message === 'string' ? (response as { message: string }).message : error.message;
+      typeof response === 'string'
+        ? response
+        : typeof (response as { message?: unknown }).message === 'string'
+          ? (response as { message: string }).message
+          : error.message;
     return bodyFor(status, status === 404 ? 'Not found' : message);
   }
   if (isFastifyClientError(error)) {
-    const message = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(error.message) ? `Malformed JSON body: ${error.message}` : error.message;
+    const message =
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/i.test(error.message)
+        ? `Malformed JSON body: ${error.message}`
+        : error.message;
     return bodyFor(error.statusCode, message);
   }
   if (isDatabaseUnavailable(error)) {

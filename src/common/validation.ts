@@ -39,7 +39,13 @@ export const limitParamSchema = (defaultLimit: number, max: number) =>
     .string()
     .regex(/^\d{1,6}$/, { message: `must be a whole number from 1 to ${max}` })
     .transform(Number)
-    .pipe(z.number().int().min(1, { message: `must be from 1 to ${max}` }).max(max, { message: `must be from 1 to ${max}` }))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1, { message: `must be from 1 to ${max}` })
+        .max(max, { message: `must be from 1 to ${max}` }),
+    )
     .optional()
     .transform((value) => value ?? defaultLimit);
 

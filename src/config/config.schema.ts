@@ -9,7 +9,13 @@ const integer = (min: number, max: number) =>
     .string()
     .regex(/^\d+$/, { message: `must be a whole number from ${min} to ${max}` })
     .transform(Number)
-    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { message: `must be at least ${min}` })
+        .max(max, { message: `must be at most ${max}` }),
+    );
 
 // "1h", "15m", "30s", "7d" or plain seconds: the forms JWT libraries accept for expiry.
 const duration = z
@@ -21,7 +27,13 @@ const duration = z
     const factor = unit === 'm' ? 60 : unit === 'h' ? 3600 : unit === 'd' ? 86400 : 1;
     return amount * factor;
   })
-  .pipe(z.number().int().min(60, { message: 'must be at least 60 seconds' }).max(31 * 86400, { message: 'must be at most 31 days' }));
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(60, { message: 'must be at least 60 seconds' })
+      .max(31 * 86400, { message: 'must be at most 31 days' }),
+  );
 
 const csv = z.string().transform((value) =>
   value
@@ -71,7 +83,10 @@ export const envSchema = z.object({
     .refine((value) => /^rediss?:\/\/.+/.test(value), { message: 'must be a redis:// or rediss:// URL' })
     .optional(),
   REDIS_SHARDED: booleanFlag.default(false),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, colons, dashes or underscores' }).default('chat'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, colons, dashes or underscores' })
+    .default('chat'),
   LOGIN_RATE_LIMIT: integer(1, 100_000).default(10),
   REGISTER_RATE_LIMIT: integer(1, 100_000).default(20),
   MESSAGE_RATE_LIMIT: integer(1, 1_000_000).default(120),

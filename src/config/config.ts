@@ -6,9 +6,7 @@ import { envSchema } from './config.schema.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'pglite'; dataDir: string };
+export type DatabaseConfig = { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -52,7 +50,8 @@ function describeIssues(error: z.ZodError, env: Record<string, string | undefine
     .map((issue) => {
       const variable = String(issue.path[0] ?? 'environment');
       const value = env[variable];
-      const shown = value === undefined ? '' : variable.includes('SECRET') || variable.includes('KEY') ? ' (value hidden)' : ` (got "${value}")`;
+      const shown =
+        value === undefined ? '' : variable.includes('SECRET') || variable.includes('KEY') ? ' (value hidden)' : ` (got "${value}")`;
       return `  ${variable}: ${issue.message}${shown}`;
     })
     .join('\n');

@@ -28,6 +28,10 @@ export function toConversationView(record: ConversationRecord): ConversationView
   };
 }
 
-export function toConversationListItem(record: ConversationRecord, unreadCount: number, lastMessage: MessageRecord | undefined): ConversationListItem {
+export function toConversationListItem(
+  record: ConversationRecord,
+  unreadCount: number,
+  lastMessage: MessageRecord | undefined,
+): ConversationListItem {
   return { ...toConversationView(record), unreadCount, lastMessage: lastMessage ? toMessageView(lastMessage) : null };
 }

@@ -37,7 +37,10 @@ export class ConversationsController {
   ) {
     const page = await this.conversations.list(actor, query);
     if (page.nextCursor) {
-      reply.header('Link', nextLink('/chat/conversations', { status: query.status, q: query.q, limit: query.limit, cursor: page.nextCursor }));
+      reply.header(
+        'Link',
+        nextLink('/chat/conversations', { status: query.status, q: query.q, limit: query.limit, cursor: page.nextCursor }),
+      );
     }
     return page.items;
   }

@@ -4,12 +4,7 @@ import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import { rawRows } from '../database/raw-rows.js';
 import type { ConversationStatus } from '../database/schema.js';
-import {
-  type ConversationRecord,
-  type ConversationRow,
-  conversationColumns,
-  toConversationRecord,
-} from './conversation.records.js';
+import { type ConversationRecord, type ConversationRow, conversationColumns, toConversationRecord } from './conversation.records.js';
 
 export class ActiveConversationExistsError extends Error {}
 

@@ -16,11 +16,7 @@ export class DatabaseModule {
   static forHandle(handle: DatabaseHandle): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [
-        { provide: DATABASE_HANDLE, useValue: handle },
-        { provide: DATABASE, useValue: handle.db },
-        DatabaseCloser,
-      ],
+      providers: [{ provide: DATABASE_HANDLE, useValue: handle }, { provide: DATABASE, useValue: handle.db }, DatabaseCloser],
       exports: [DATABASE_HANDLE, DATABASE],
     };
   }

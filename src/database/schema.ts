@@ -48,7 +48,9 @@ export const conversations = pgTable(
     index('chat_conversation_status_activity_idx').on(table.status, table.lastMessageAt.desc(), table.id.desc()),
     index('chat_conversation_activity_idx').on(table.lastMessageAt.desc(), table.id.desc()),
     // A user has at most one ACTIVE conversation; concurrent first messages race on this index.
-    uniqueIndex('chat_conversation_one_active_per_user').on(table.userId).where(sql`${table.status} = 'ACTIVE'`),
+    uniqueIndex('chat_conversation_one_active_per_user')
+      .on(table.userId)
+      .where(sql`${table.status} = 'ACTIVE'`),
     check('chat_conversation_status_check', sql`${table.status} in ('ACTIVE', 'CLOSED')`),
   ],
 );
@@ -76,7 +78,9 @@ export const messages = pgTable(
     index('chat_message_conversation_id_idx').on(table.conversationId, table.id),
     // Retries of one send (same sender, same client id) find the first row instead of adding one.
     uniqueIndex('chat_message_sender_client_id_key').on(table.senderId, table.clientMessageId),
-    index('chat_message_unread_idx').on(table.conversationId, table.senderId).where(sql`not ${table.isRead}`),
+    index('chat_message_unread_idx')
+      .on(table.conversationId, table.senderId)
+      .where(sql`not ${table.isRead}`),
   ],
 );
 

@@ -23,7 +23,10 @@ export function sendMessageSchema(maxLength: number) {
       conversationId: idSchema.nullish().describe('Target conversation; omit to use the ACTIVE one'),
       content: contentSchema(maxLength),
       userId: idSchema.nullish().describe('Admins starting a conversation: the USER to write to'),
-      clientMessageId: z.uuid({ message: 'must be a UUID' }).optional().describe('Client-chosen UUID: a retry with the same id returns the first message'),
+      clientMessageId: z
+        .uuid({ message: 'must be a UUID' })
+        .optional()
+        .describe('Client-chosen UUID: a retry with the same id returns the first message'),
       ...serverOwnedFields,
     })
     .transform(({ conversationId, content, userId, clientMessageId }) => ({

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Actor, isAdmin } from '../auth/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
-import { toConversationView, toMessageView } from '../conversations/conversation.mappers.js';
+import { toMessageView } from '../conversations/conversation.mappers.js';
 import type { MessageRecord } from '../conversations/conversation.records.js';
 import type { MessageView, ReadReceiptView } from '../conversations/conversation.views.js';
 import { ConversationsService, unreadSideOf } from '../conversations/conversations.service.js';
@@ -40,7 +40,10 @@ export class MessagesService {
   // The send acknowledgement (HTTP 201 or socket ack) follows the commit; a shutdown waits for sends in flight.
   async send(actor: Actor, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
     const started = performance.now();
-    await this.rateLimiter.consume({ name: 'message', limit: this.config.rateLimits.messagesPerMinute, windowMs: 60_000 }, String(actor.id));
+    await this.rateLimiter.consume(
+      { name: 'message', limit: this.config.rateLimits.messagesPerMinute, windowMs: 60_000 },
+      String(actor.id),
+    );
     const message = await this.drain.track(() => this.store(actor, input));
     this.metrics.messagesSent.inc({ via });
     this.metrics.deliveryLatency.observe((performance.now() - started) / 1000);

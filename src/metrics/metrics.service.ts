@@ -21,7 +21,12 @@ export class MetricsService {
         this.set(publisher.localSocketCount());
       },
     });
-    this.messagesSent = new Counter({ name: 'chat_messages_sent_total', help: 'Messages stored and published', labelNames: ['via'], registers: [this.registry] });
+    this.messagesSent = new Counter({
+      name: 'chat_messages_sent_total',
+      help: 'Messages stored and published',
+      labelNames: ['via'],
+      registers: [this.registry],
+    });
     this.deliveryLatency = new Histogram({
       name: 'chat_message_delivery_seconds',
       help: 'From receiving a send to publishing the stored message to its receivers',
@@ -35,12 +40,18 @@ export class MetricsService {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
-    const pool = new Gauge({ name: 'db_pool_connections', help: 'Database pool connections by state', labelNames: ['state'], registers: [this.registry], collect() {
-      const stats = database.poolStats();
-      this.set({ state: 'total' }, stats.total);
-      this.set({ state: 'idle' }, stats.idle);
-      this.set({ state: 'waiting' }, stats.waiting);
-    } });
+    const pool = new Gauge({
+      name: 'db_pool_connections',
+      help: 'Database pool connections by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const stats = database.poolStats();
+        this.set({ state: 'total' }, stats.total);
+        this.set({ state: 'idle' }, stats.idle);
+        this.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
     void pool;
   }
 }

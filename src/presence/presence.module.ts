@@ -14,7 +14,9 @@ import { RedisPresenceStore } from './redis-presence.store.js';
       provide: PRESENCE_STORE,
       inject: [REDIS, APP_CONFIG],
       useFactory: (redis: RedisClients | null, config: AppConfig) =>
-        redis && config.redis ? new RedisPresenceStore(redis.command, config.presenceTtlMs, config.redis.prefix) : new InProcessPresenceStore(),
+        redis && config.redis
+          ? new RedisPresenceStore(redis.command, config.presenceTtlMs, config.redis.prefix)
+          : new InProcessPresenceStore(),
     },
     PresenceService,
   ],

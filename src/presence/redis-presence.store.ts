@@ -42,7 +42,11 @@ export class RedisPresenceStore implements PresenceStore {
       return false;
     }
     const elsewhere = await this.isOnlineElsewhere(user.userId);
-    await this.redis.multi().hset(this.instanceKey(this.instanceId), user.userId, user.role).pexpire(this.instanceKey(this.instanceId), this.ttlMs * 3).exec();
+    await this.redis
+      .multi()
+      .hset(this.instanceKey(this.instanceId), user.userId, user.role)
+      .pexpire(this.instanceKey(this.instanceId), this.ttlMs * 3)
+      .exec();
     return !elsewhere;
   }
 

@@ -29,7 +29,9 @@ export class RateLimiter {
     }
     if (record.isBlocked || record.totalHits > rule.limit) {
       const retryAfterMs = Math.max(1, record.timeToBlockExpire || record.timeToExpire) * 1000;
-      throw new DomainError(ErrorCode.RATE_LIMITED, `Too many ${rule.name} requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs });
+      throw new DomainError(ErrorCode.RATE_LIMITED, `Too many ${rule.name} requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, {
+        retryAfterMs,
+      });
     }
   }
 }

@@ -38,7 +38,10 @@ export type AckResult<T> = Ack<T> | { ok: false; error: SocketError };
 
 // Client → server events; payloads are validated by the schemas in chat.schemas.ts, these are their shapes.
 export interface ClientToServerEvents {
-  authenticate: (payload: { token: string }, ack?: (result: AckResult<{ user: UserView | Pick<UserView, 'id' | 'email' | 'name' | 'role'> }>) => void) => void;
+  authenticate: (
+    payload: { token: string },
+    ack?: (result: AckResult<{ user: UserView | Pick<UserView, 'id' | 'email' | 'name' | 'role'> }>) => void,
+  ) => void;
   sendMessage: (
     payload: { conversationId?: number; content: string; userId?: number; clientMessageId?: string },
     ack?: (result: AckResult<{ message: MessageView }>) => void,

@@ -27,7 +27,9 @@ export class ChatSocketAdapter extends IoAdapter {
       return undefined;
     }
     const key = `${options.prefix}:socket.io`;
-    return options.sharded ? createShardedAdapter(redis.pub, redis.sub, { channelPrefix: key }) : createAdapter(redis.pub, redis.sub, { key });
+    return options.sharded
+      ? createShardedAdapter(redis.pub, redis.sub, { channelPrefix: key })
+      : createAdapter(redis.pub, redis.sub, { key });
   }
 
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {

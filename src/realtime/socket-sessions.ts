@@ -49,7 +49,8 @@ export class SocketSessions {
           next();
         },
         (error: unknown) => {
-          const failure = error instanceof DomainError ? toSocketError(error) : { code: ErrorCode.UNAVAILABLE, message: 'Authentication failed' };
+          const failure =
+            error instanceof DomainError ? toSocketError(error) : { code: ErrorCode.UNAVAILABLE, message: 'Authentication failed' };
           next(Object.assign(new Error(failure.code), { data: failure }));
         },
       );

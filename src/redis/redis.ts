@@ -50,8 +50,7 @@ export function createRedisClients(url: string): RedisClients {
       return 0;
     })) as typeof pub.publish;
   const spublish = pub.spublish.bind(pub);
-  pub.spublish = ((channel: string, message: string | Buffer) =>
-    spublish(channel, message).catch(() => 0)) as typeof pub.spublish;
+  pub.spublish = ((channel: string, message: string | Buffer) => spublish(channel, message).catch(() => 0)) as typeof pub.spublish;
   return {
     command,
     pub,

@@ -15,13 +15,16 @@ export async function serveWebApp(app: NestFastifyApplication, webDistDir: strin
   if (!existsSync(join(webDistDir, 'index.html'))) {
     return false;
   }
-  await app.getHttpAdapter().getInstance().register(fastifyStatic, {
-    root: webDistDir,
-    wildcard: false,
-    index: ['index.html'],
-    setHeaders: (response, path) => {
-      response.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
-  });
+  await app
+    .getHttpAdapter()
+    .getInstance()
+    .register(fastifyStatic, {
+      root: webDistDir,
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders: (response, path) => {
+        response.header('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   return true;
 }

@@ -3,7 +3,10 @@ import { io, type Socket } from 'socket.io-client';
 export type ClientSocket = Socket;
 
 // A connected /chat socket; rejects with the server's connect_error (e.g. UNAUTHORIZED).
-export function connect(baseUrl: string, options: { token?: string; headers?: Record<string, string>; transports?: string[] } = {}): Promise<ClientSocket> {
+export function connect(
+  baseUrl: string,
+  options: { token?: string; headers?: Record<string, string>; transports?: string[] } = {},
+): Promise<ClientSocket> {
   const socket = io(`${baseUrl}/chat`, {
     auth: options.token ? { token: options.token } : {},
     transports: (options.transports ?? ['websocket']) as never,
@@ -33,7 +36,11 @@ export function connectAs(baseUrl: string, account: { token: string }): Promise<
 }
 
 // The next `event` (matching `filter`), or a rejection after timeoutMs.
-export function nextEvent<T = any>(socket: ClientSocket, event: string, options: { timeoutMs?: number; filter?: (payload: T) => boolean } = {}): Promise<T> {
+export function nextEvent<T = any>(
+  socket: ClientSocket,
+  event: string,
+  options: { timeoutMs?: number; filter?: (payload: T) => boolean } = {},
+): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 3_000;
   return new Promise((resolve, reject) => {
     const handler = (payload: T) => {
