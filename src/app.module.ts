@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import type { DatabaseHandle } from './database/database.js';
@@ -21,22 +21,13 @@ import { readIndexHtml, WEB_INDEX_HTML } from './web/web-app.js';
 
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, database: DatabaseHandle, redis: RedisClients | undefined): DynamicModule {
+  static register(config: AppConfig, database: DatabaseHandle, redis: RedisClients | undefined, appLogger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            // One line per request, on completion, with its latency (responseTime).
-            genReqId: (request) => (request.headers['x-request-id'] as string | undefined)?.slice(0, 64) ?? randomUUID(),
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
-            customLogLevel: (_request, response, error) =>
-              error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-          },
-        }),
+        // Application logs go through pino; request lines are written by the onResponse hook (see app.ts).
+        LoggerModule.forRoot({ pinoHttp: { logger: appLogger }, forRoutes: [] }),
         TerminusModule,
         DatabaseModule.forHandle(database),
         RedisModule.forClients(redis),

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/config.js';
@@ -55,8 +57,16 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   let redis: RedisClients | undefined;
   try {
     redis = await connectRedis(config);
-    const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, database, redis), adapter, {
+    const appLogger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+    const adapter = new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      return503OnClosing: true,
+      genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+        const given = request.headers['x-request-id'];
+        return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+      },
+    });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, database, redis, appLogger), adapter, {
       bufferLogs: true,
     });
     app.useLogger(app.get(Logger));
@@ -71,7 +81,16 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     }
     const fastify = app.getHttpAdapter().getInstance();
     const { httpLatency } = app.get(MetricsService);
+    // One structured line per request, with its latency.
     fastify.addHook('onResponse', async (request, reply) => {
+      const status = reply.statusCode;
+      if (request.url !== '/health' && request.url !== '/metrics') {
+        const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+        appLogger[level](
+          { reqId: request.id, method: request.method, url: request.url, status, responseTimeMs: Math.round(reply.elapsedTime * 10) / 10 },
+          'request',
+        );
+      }
       httpLatency.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
         reply.elapsedTime / 1000,
