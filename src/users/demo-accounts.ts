@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../common/errors.js';
 import type { UsersService } from './users.service.js';
 
 export const DEMO_PASSWORD = 'password';
@@ -12,10 +13,19 @@ export async function seedDemoAccounts(users: UsersService): Promise<void> {
   if ((await users.count()) > 0) {
     return;
   }
+  const created: string[] = [];
   for (const account of DEMO_ACCOUNTS) {
-    await users.create({ ...account, password: DEMO_PASSWORD });
+    try {
+      await users.create({ ...account, password: DEMO_PASSWORD });
+      created.push(account.email);
+    } catch (error) {
+      // Another instance starting at the same moment seeded it first.
+      if (!(error instanceof DomainError && error.code === ErrorCode.EMAIL_TAKEN)) {
+        throw error;
+      }
+    }
   }
-  new Logger('DemoAccounts').log(
-    `Created demo accounts ${DEMO_ACCOUNTS.map((account) => account.email).join(' and ')} (password "${DEMO_PASSWORD}"). Not for production.`,
-  );
+  if (created.length > 0) {
+    new Logger('DemoAccounts').log(`Created demo accounts ${created.join(' and ')} (password "${DEMO_PASSWORD}"). Not for production.`);
+  }
 }
