@@ -1,8 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 // Millisecond precision: JavaScript dates round-trip exactly, so keyset cursors built from them stay exact.
 const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const ROLES = ['USER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
@@ -72,6 +87,8 @@ export const messages = pgTable(
     // Position in the conversation, given out under the conversation row lock: seq order is commit order.
     seq: integer('seq').notNull(),
     clientMessageId: uuid('client_message_id'),
+    // Full-text search over content; 'simple' works for every language (no stemming).
+    searchVector: tsvector('search_vector').generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, content)`),
   },
   (table) => [
     uniqueIndex('chat_message_conversation_seq_key').on(table.conversationId, table.seq),
@@ -81,9 +98,72 @@ export const messages = pgTable(
     index('chat_message_unread_idx')
       .on(table.conversationId, table.senderId)
       .where(sql`not ${table.isRead}`),
+    index('chat_message_search_idx').using('gin', table.searchVector),
   ],
+);
+
+export const attachments = pgTable(
+  'chat_attachment',
+  {
+    // Random ids: an attachment URL cannot be guessed from another one.
+    id: uuid('id').primaryKey().defaultRandom(),
+    uploaderId: integer('uploader_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    messageId: integer('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    storageKey: text('storage_key').notNull(),
+    thumbnailKey: text('thumbnail_key'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (table) => [
+    index('chat_attachment_message_idx').on(table.messageId),
+    index('chat_attachment_unattached_idx')
+      .on(table.createdAt)
+      .where(sql`${table.messageId} is null`),
+  ],
+);
+
+// Events for the host app's webhook, written in the transaction that makes them true, delivered later.
+export const webhookOutbox = pgTable(
+  'webhook_outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    event: text('event').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestampMs('next_attempt_at').notNull().defaultNow(),
+    deliveredAt: timestampMs('delivered_at'),
+    lastError: text('last_error'),
+  },
+  (table) => [
+    index('webhook_outbox_due_idx')
+      .on(table.nextAttemptAt, table.id)
+      .where(sql`${table.deliveredAt} is null`),
+  ],
+);
+
+export const pushSubscriptions = pgTable(
+  'push_subscription',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('push_subscription_endpoint_key').on(table.endpoint), index('push_subscription_user_idx').on(table.userId)],
 );
 
 export type UserRow = typeof users.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;
