@@ -10,12 +10,14 @@ import { HealthController } from './health/health.controller.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PresenceModule } from './presence/presence.module.js';
+import { PushModule } from './push/push.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import type { RedisClients } from './redis/redis.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ChatGatewayModule } from './realtime/chat-gateway.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WebAppController } from './web/web-app.controller.js';
 import { readIndexHtml, WEB_INDEX_HTML } from './web/web-app.js';
 
@@ -39,6 +41,8 @@ export class AppModule {
         UsersModule,
         MessagesModule,
         ChatGatewayModule,
+        WebhooksModule,
+        PushModule,
       ],
       controllers: [HealthController, WebAppController],
       providers: [

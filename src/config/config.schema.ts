@@ -92,6 +92,20 @@ export const envSchema = z.object({
   MESSAGE_RATE_LIMIT: integer(1, 1_000_000).default(120),
   TYPING_RATE_LIMIT: integer(1, 100_000).default(30),
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  WEBHOOK_URL: z
+    .string()
+    .refine((value) => /^https?:\/\/[^\s]+$/.test(value), { message: 'must be an http:// or https:// URL' })
+    .optional(),
+  WEBHOOK_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)/, { message: 'must start with mailto: or https://' })
+    .default('mailto:support@example.com'),
+  PUSH_ALLOW_PRIVATE: booleanFlag.default(false),
+  MAX_ATTACHMENT_BYTES: integer(1, 1_073_741_824).default(10 * 1024 * 1024),
   PRESENCE_TTL_MS: integer(3_000, 600_000).default(30_000),
 });
 

@@ -37,6 +37,11 @@ export interface AppConfig {
   rateLimits: { messagesPerMinute: number; typingPer10s: number };
   presenceTtlMs: number;
   metricsToken?: string;
+  // Signed POSTs of message/conversation events to the host app, from a durable outbox.
+  webhook?: { url: string; secret: string; allowPrivate: boolean };
+  // Web Push (VAPID keys generated into the data dir when not configured).
+  push: { vapid?: { publicKey: string; privateKey: string }; subject: string; allowPrivate: boolean };
+  maxAttachmentBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +93,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes, e.g. openssl rand -base64 48)`,
     );
   }
+  if ((e.WEBHOOK_URL === undefined) !== (e.WEBHOOK_SECRET === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_URL and WEBHOOK_SECRET: set both to send webhooks, or neither');
+  }
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both, or neither (keys are then generated into the data dir)',
+    );
+  }
   if ((e.JWT_PUBLIC_KEY === undefined) !== (e.JWT_ISSUER === undefined)) {
     throw new ConfigError('Invalid configuration:\n  JWT_PUBLIC_KEY and JWT_ISSUER: set both to accept host-app tokens, or neither');
   }
@@ -127,5 +140,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     presenceTtlMs: e.PRESENCE_TTL_MS,
     metricsToken: e.METRICS_TOKEN,
+    webhook:
+      e.WEBHOOK_URL && e.WEBHOOK_SECRET
+        ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE }
+        : undefined,
+    push: {
+      vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : undefined,
+      subject: e.VAPID_SUBJECT,
+      allowPrivate: e.PUSH_ALLOW_PRIVATE,
+    },
+    maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
   };
 }

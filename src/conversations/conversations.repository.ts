@@ -3,6 +3,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import { rawRows } from '../database/raw-rows.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { conversationEventStatement } from '../webhooks/webhook-outbox.sql.js';
 import type { ConversationStatus } from '../database/schema.js';
 import { type ConversationRecord, type ConversationRow, conversationColumns, toConversationRecord } from './conversation.records.js';
 
@@ -30,7 +32,14 @@ export function unreadCondition(side: UnreadSide): SQL {
 
 @Injectable()
 export class ConversationsRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  private readonly withWebhooks: boolean;
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.withWebhooks = config.webhook !== undefined;
+  }
 
   async findById(id: number): Promise<ConversationRecord | undefined> {
     const rows = await rawRows<ConversationRow>(
@@ -97,15 +106,20 @@ export class ConversationsRepository {
   // Returns the row, or undefined when it does not exist. Reopening fails if the user already has another ACTIVE one.
   async setStatus(id: number, status: ConversationStatus): Promise<{ record: ConversationRecord; changed: boolean } | undefined> {
     try {
-      const rows = await rawRows<{ changed: boolean }>(
-        this.db,
-        sql`with old as (select id, status from chat_conversation where id = ${id} for update)
-            update chat_conversation c set status = ${status},
-              updated_at = case when old.status = ${status} then c.updated_at else now() end
-            from old where c.id = old.id
-            returning old.status <> ${status} as changed`,
-      );
-      const changed = rows[0]?.changed;
+      const changed = await this.db.transaction(async (tx) => {
+        const rows = await rawRows<{ changed: boolean }>(
+          tx,
+          sql`with old as (select id, status from chat_conversation where id = ${id} for update)
+              update chat_conversation c set status = ${status},
+                updated_at = case when old.status = ${status} then c.updated_at else now() end
+              from old where c.id = old.id
+              returning old.status <> ${status} as changed`,
+        );
+        if (rows[0]?.changed && this.withWebhooks) {
+          await tx.execute(conversationEventStatement('conversation.updated', id));
+        }
+        return rows[0]?.changed;
+      });
       if (changed === undefined) {
         return undefined;
       }

@@ -6,6 +6,8 @@ import { isUniqueViolation } from '../database/database-errors.js';
 import { rawRows } from '../database/raw-rows.js';
 import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from '../conversations/conversation.records.js';
 import { unreadCondition, type UnreadSide } from '../conversations/conversations.repository.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { conversationEventStatement, messageCreatedOutboxCte } from '../webhooks/webhook-outbox.sql.js';
 
 export interface NewMessage {
   senderId: number;
@@ -25,7 +27,7 @@ export class ReopenConflictError extends Error {}
 
 // seq is given out under the conversation row lock (the UPDATE), in the statement that inserts the
 // message, so a larger seq never commits before a smaller one and a whole send is one round trip.
-const appendStatement = (conversationId: number, message: NewMessage): SQL => sql`
+const appendStatement = (conversationId: number, message: NewMessage, withWebhooks: boolean): SQL => sql`
   with old as (select id, status from chat_conversation where id = ${conversationId} for update),
   conv as (
     update chat_conversation c
@@ -37,7 +39,7 @@ const appendStatement = (conversationId: number, message: NewMessage): SQL => sq
     insert into chat_message (conversation_id, sender_id, content, seq, client_message_id)
     select conv.id, ${message.senderId}, ${message.content}, conv.last_seq, ${message.clientMessageId ?? null}::uuid from conv
     returning *
-  )
+  )${withWebhooks ? messageCreatedOutboxCte : sql``}
   select ${messageColumns}, conv.previous_status, conv.user_id as conversation_user_id
     from m join conv on conv.id = m.conversation_id join users s on s.id = m.sender_id`;
 
@@ -45,12 +47,19 @@ type AppendRow = MessageRow & { previous_status: ConversationStatus; conversatio
 
 @Injectable()
 export class MessagesRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  private readonly withWebhooks: boolean;
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.withWebhooks = config.webhook !== undefined;
+  }
 
   // Undefined when the conversation does not exist.
   async append(conversationId: number, message: NewMessage): Promise<AppendResult | undefined> {
     try {
-      const [row] = await rawRows<AppendRow>(this.db, appendStatement(conversationId, message));
+      const [row] = await rawRows<AppendRow>(this.db, appendStatement(conversationId, message, this.withWebhooks));
       return row && this.toAppendResult(row, false);
     } catch (error) {
       throw this.translate(error);
@@ -73,7 +82,10 @@ export class MessagesRepository {
         if (conversationId === undefined) {
           throw new Error(`no ACTIVE conversation for user ${userId} after insert`);
         }
-        const [row] = await rawRows<AppendRow>(tx, appendStatement(conversationId, message));
+        if (created.length > 0 && this.withWebhooks) {
+          await tx.execute(conversationEventStatement('conversation.created', conversationId));
+        }
+        const [row] = await rawRows<AppendRow>(tx, appendStatement(conversationId, message, this.withWebhooks));
         if (!row) {
           throw new Error(`conversation ${conversationId} vanished during append`);
         }

@@ -9,6 +9,7 @@ import { ConversationsService, unreadSideOf } from '../conversations/conversatio
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { DrainService } from '../realtime/drain.service.js';
+import { MessageEvents } from '../realtime/message-events.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { conversationAudience } from '../realtime/rooms.js';
 import { UsersService } from '../users/users.service.js';
@@ -32,6 +33,7 @@ export class MessagesService {
     private readonly rateLimiter: RateLimiter,
     private readonly drain: DrainService,
     private readonly metrics: MetricsService,
+    private readonly messageEvents: MessageEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.sendSchema = sendMessageSchema(config.maxMessageLength);
@@ -88,6 +90,7 @@ export class MessagesService {
       await this.conversations.publishUpdatedById(view.conversationId);
     }
     this.publishMessage(result.message, result.conversationUserId);
+    this.messageEvents.stored({ message: view, conversationUserId: result.conversationUserId });
     return view;
   }
 

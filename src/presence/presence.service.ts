@@ -49,6 +49,12 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  // Everyone with at least one connected socket on any instance; empty when the store is unreachable.
+  async onlineUserIds(): Promise<Set<number>> {
+    const online = await this.guard(() => this.store.online(), []);
+    return new Set(online.map((user) => user.userId));
+  }
+
   async view(actor: Actor): Promise<PresenceView> {
     const online = await this.store.online();
     const admins = online.filter((user) => user.role === 'ADMIN');
