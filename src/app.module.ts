@@ -11,6 +11,7 @@ import { MessagesModule } from './messages/messages.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PresenceModule } from './presence/presence.module.js';
 import { PushModule } from './push/push.module.js';
+import { SearchModule } from './search/search.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import type { RedisClients } from './redis/redis.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         ChatGatewayModule,
         WebhooksModule,
         PushModule,
+        SearchModule,
       ],
       controllers: [HealthController, WebAppController],
       providers: [

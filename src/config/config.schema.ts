@@ -106,6 +106,10 @@ export const envSchema = z.object({
     .default('mailto:support@example.com'),
   PUSH_ALLOW_PRIVATE: booleanFlag.default(false),
   MAX_ATTACHMENT_BYTES: integer(1, 1_073_741_824).default(10 * 1024 * 1024),
+  SEARCH_LANGUAGE: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/, { message: 'must be a text search configuration name such as simple or english' })
+    .default('simple'),
   PRESENCE_TTL_MS: integer(3_000, 600_000).default(30_000),
 });
 

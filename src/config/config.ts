@@ -42,6 +42,8 @@ export interface AppConfig {
   // Web Push (VAPID keys generated into the data dir when not configured).
   push: { vapid?: { publicKey: string; privateKey: string }; subject: string; allowPrivate: boolean };
   maxAttachmentBytes: number;
+  // PostgreSQL text search configuration for message search ('simple' needs no stemming and fits every language).
+  searchLanguage: string;
 }
 
 export class ConfigError extends Error {
@@ -150,5 +152,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowPrivate: e.PUSH_ALLOW_PRIVATE,
     },
     maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
+    searchLanguage: e.SEARCH_LANGUAGE,
   };
 }

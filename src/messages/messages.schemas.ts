@@ -41,6 +41,7 @@ export type SendMessageInput = z.output<ReturnType<typeof sendMessageSchema>>;
 export const historyQuerySchema = z
   .strictObject({
     before: idParamSchema.optional().describe('A message id: return the page of messages older than it'),
+    around: idParamSchema.optional().describe('A message id: return the page with it in the middle (jump to a search hit)'),
     afterSeq: z
       .string()
       .regex(/^\d{1,10}$/, { message: 'must be a whole number' })
@@ -49,8 +50,8 @@ export const historyQuerySchema = z
       .describe('Return messages with a larger seq, oldest first (catch-up after reconnect)'),
     limit: limitParamSchema(50, 200).describe('Page size, 1 to 200 (default 50)'),
   })
-  .refine((query) => query.before === undefined || query.afterSeq === undefined, {
-    message: 'use either before or afterSeq, not both',
+  .refine((query) => [query.before, query.afterSeq, query.around].filter((value) => value !== undefined).length <= 1, {
+    message: 'use only one of before, afterSeq and around',
   });
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
 

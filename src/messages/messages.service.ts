@@ -150,13 +150,17 @@ export class MessagesService {
       return { items: page.map(toMessageView), next: rows.length > query.limit && last ? { afterSeq: last.seq } : undefined };
     }
     let beforeSeq: number | undefined;
-    if (query.before !== undefined) {
-      beforeSeq = await this.messages.seqOf(conversationId, query.before);
-      if (beforeSeq === undefined) {
-        throw new DomainError(ErrorCode.VALIDATION, 'before: no such message in this conversation', {
-          issues: [{ path: 'before', message: 'no such message in this conversation' }],
+    const anchorId = query.before ?? query.around;
+    if (anchorId !== undefined) {
+      const anchorSeq = await this.messages.seqOf(conversationId, anchorId);
+      const field = query.before !== undefined ? 'before' : 'around';
+      if (anchorSeq === undefined) {
+        throw new DomainError(ErrorCode.VALIDATION, `${field}: no such message in this conversation`, {
+          issues: [{ path: field, message: 'no such message in this conversation' }],
         });
       }
+      // around: the anchor and up to half a page of newer messages, the rest older.
+      beforeSeq = query.before !== undefined ? anchorSeq : anchorSeq + Math.floor(query.limit / 2) + 1;
     }
     const rows = await this.messages.pageBefore(conversationId, beforeSeq, query.limit + 1);
     const page = rows.length > query.limit ? rows.slice(1) : rows;
