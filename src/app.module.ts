@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import type { DatabaseHandle } from './database/database.js';
@@ -45,6 +46,7 @@ export class AppModule {
         WebhooksModule,
         PushModule,
         SearchModule,
+        AttachmentsModule,
       ],
       controllers: [HealthController, WebAppController],
       providers: [

@@ -4,6 +4,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import multipart from '@fastify/multipart';
 import { Logger } from 'nestjs-pino';
 import { pino } from 'pino';
 import { AppModule } from './app.module.js';
@@ -80,6 +81,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['Link'], maxAge: 600 });
     }
     const fastify = app.getHttpAdapter().getInstance();
+    // Uploads are streamed: one file per request, bounded by MAX_ATTACHMENT_BYTES.
+    await fastify.register(multipart, { limits: { fileSize: config.maxAttachmentBytes, files: 1, fields: 0, parts: 2, headerPairs: 50 } });
     const { httpLatency } = app.get(MetricsService);
     // One structured line per request, with its latency.
     fastify.addHook('onResponse', async (request, reply) => {

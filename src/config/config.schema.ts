@@ -110,6 +110,13 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z_]{1,40}$/, { message: 'must be a text search configuration name such as simple or english' })
     .default('simple'),
+  ATTACHMENT_ORPHAN_TTL_MS: integer(1_000, 30 * 86_400_000).default(86_400_000),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: z.url({ message: 'must be a URL' }).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
   PRESENCE_TTL_MS: integer(3_000, 600_000).default(30_000),
 });
 

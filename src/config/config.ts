@@ -42,6 +42,9 @@ export interface AppConfig {
   // Web Push (VAPID keys generated into the data dir when not configured).
   push: { vapid?: { publicKey: string; privateKey: string }; subject: string; allowPrivate: boolean };
   maxAttachmentBytes: number;
+  // Uploads never attached to a message are deleted after this.
+  attachmentOrphanTtlMs: number;
+  s3?: { bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   // PostgreSQL text search configuration for message search ('simple' needs no stemming and fits every language).
   searchLanguage: string;
 }
@@ -152,6 +155,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowPrivate: e.PUSH_ALLOW_PRIVATE,
     },
     maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
+    attachmentOrphanTtlMs: e.ATTACHMENT_ORPHAN_TTL_MS,
+    s3: e.S3_BUCKET
+      ? {
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          endpoint: e.S3_ENDPOINT,
+          accessKeyId: e.S3_ACCESS_KEY_ID,
+          secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+        }
+      : undefined,
     searchLanguage: e.SEARCH_LANGUAGE,
   };
 }

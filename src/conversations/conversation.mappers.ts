@@ -1,3 +1,4 @@
+import { toAttachmentView } from '../attachments/attachment.views.js';
 import type { ConversationRecord, MessageRecord } from './conversation.records.js';
 import type { ConversationListItem, ConversationView, MessageView } from './conversation.views.js';
 
@@ -12,6 +13,7 @@ export function toMessageView(record: MessageRecord): MessageView {
     createdAt: record.createdAt.toISOString(),
     clientMessageId: record.clientMessageId,
     sender: record.sender,
+    attachments: record.attachments.map(toAttachmentView),
   };
 }
 

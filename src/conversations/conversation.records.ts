@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { AttachmentSummary } from '../attachments/attachment.views.js';
 import type { ConversationStatus, Role } from '../database/schema.js';
 
 // Plain records the repositories hand to services; views (JSON) are made from them in one place.
@@ -23,6 +24,7 @@ export interface MessageRecord {
   createdAt: Date;
   clientMessageId: string | null;
   sender: { id: number; name: string; role: Role };
+  attachments: AttachmentSummary[];
 }
 
 export interface ConversationRow {
@@ -48,6 +50,7 @@ export interface MessageRow {
   client_message_id: string | null;
   sender_name: string;
   sender_role: Role;
+  attachments: AttachmentSummary[] | null;
 }
 
 const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
@@ -58,7 +61,10 @@ export const conversationColumns: SQL = sql`c.id, c.user_id, c.status, ${ms('c.l
 
 // Columns of chat_message aliased `m` joined with its sender as `s`.
 export const messageColumns: SQL = sql`m.id, m.conversation_id, m.seq, m.sender_id, m.content, m.is_read,
-  ${ms('m.created_at')} as created_at_ms, m.client_message_id, s.name as sender_name, s.role as sender_role`;
+  ${ms('m.created_at')} as created_at_ms, m.client_message_id, s.name as sender_name, s.role as sender_role,
+  (select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size,
+      'width', a.width, 'height', a.height, 'hasThumbnail', a.thumbnail_key is not null) order by a.created_at, a.id)
+    from chat_attachment a where a.message_id = m.id) as attachments`;
 
 export function toConversationRecord(row: ConversationRow): ConversationRecord {
   return {
@@ -84,5 +90,6 @@ export function toMessageRecord(row: MessageRow): MessageRecord {
     createdAt: new Date(row.created_at_ms),
     clientMessageId: row.client_message_id,
     sender: { id: row.sender_id, name: row.sender_name, role: row.sender_role },
+    attachments: row.attachments ?? [],
   };
 }

@@ -1,3 +1,4 @@
+import type { AttachmentView } from '../attachments/attachment.views.js';
 import type { ConversationStatus, Role } from '../database/schema.js';
 
 export interface MessageView {
@@ -10,6 +11,7 @@ export interface MessageView {
   createdAt: string;
   clientMessageId: string | null;
   sender: { id: number; name: string; role: Role };
+  attachments: AttachmentView[];
 }
 
 export interface ConversationView {

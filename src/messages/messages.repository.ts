@@ -13,6 +13,7 @@ export interface NewMessage {
   senderId: number;
   content: string;
   clientMessageId?: string;
+  attachmentIds: string[];
 }
 
 export interface AppendResult {
@@ -24,6 +25,7 @@ export interface AppendResult {
 
 export class DuplicateClientMessageError extends Error {}
 export class ReopenConflictError extends Error {}
+export class AttachmentsUnavailableError extends Error {}
 
 // seq is given out under the conversation row lock (the UPDATE), in the statement that inserts the
 // message, so a larger seq never commits before a smaller one and a whole send is one round trip.
@@ -59,8 +61,14 @@ export class MessagesRepository {
   // Undefined when the conversation does not exist.
   async append(conversationId: number, message: NewMessage): Promise<AppendResult | undefined> {
     try {
-      const [row] = await rawRows<AppendRow>(this.db, appendStatement(conversationId, message, this.withWebhooks));
-      return row && this.toAppendResult(row, false);
+      if (message.attachmentIds.length === 0) {
+        const [row] = await rawRows<AppendRow>(this.db, appendStatement(conversationId, message, this.withWebhooks));
+        return row && this.toAppendResult(row, false);
+      }
+      return await this.db.transaction(async (tx) => {
+        const [row] = await rawRows<AppendRow>(tx, appendStatement(conversationId, message, this.withWebhooks));
+        return row && (await this.withAttachments(tx, this.toAppendResult(row, false), message));
+      });
     } catch (error) {
       throw this.translate(error);
     }
@@ -89,11 +97,35 @@ export class MessagesRepository {
         if (!row) {
           throw new Error(`conversation ${conversationId} vanished during append`);
         }
-        return this.toAppendResult(row, created.length > 0);
+        return this.withAttachments(tx, this.toAppendResult(row, created.length > 0), message);
       });
     } catch (error) {
       throw this.translate(error);
     }
+  }
+
+  // Claims the sender's own unattached uploads for the message, in the message's transaction: all or none.
+  private async withAttachments(tx: Database, result: AppendResult, message: NewMessage): Promise<AppendResult> {
+    if (message.attachmentIds.length === 0) {
+      return result;
+    }
+    const ids = sql.join(
+      message.attachmentIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    );
+    const claimed = await rawRows<{ id: string }>(
+      tx,
+      sql`update chat_attachment set message_id = ${result.message.id}
+          where id in (${ids}) and uploader_id = ${message.senderId} and message_id is null returning id`,
+    );
+    if (claimed.length !== message.attachmentIds.length) {
+      throw new AttachmentsUnavailableError();
+    }
+    const [row] = await rawRows<MessageRow>(
+      tx,
+      sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id where m.id = ${result.message.id}`,
+    );
+    return row ? { ...result, message: toMessageRecord(row) } : result;
   }
 
   async findByClientMessageId(senderId: number, clientMessageId: string): Promise<MessageRecord | undefined> {

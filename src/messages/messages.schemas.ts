@@ -8,32 +8,41 @@ const serverOwnedFields = {
   createdAt: z.unknown().optional(),
 };
 
-function contentSchema(maxLength: number) {
-  return z
-    .string({ message: 'must be a string' })
-    .trim()
-    .refine((value) => value.length > 0, { message: 'must not be empty' })
-    .refine((value) => [...value].length <= maxLength, { message: `must be at most ${maxLength} characters` })
-    .describe(`Message text, 1 to ${maxLength} characters after trimming`);
-}
+export const MAX_ATTACHMENTS_PER_MESSAGE = 5;
 
 export function sendMessageSchema(maxLength: number) {
   return z
     .strictObject({
       conversationId: idSchema.nullish().describe('Target conversation; omit to use the ACTIVE one'),
-      content: contentSchema(maxLength),
+      content: z
+        .string({ message: 'must be a string' })
+        .trim()
+        .refine((value) => [...value].length <= maxLength, { message: `must be at most ${maxLength} characters` })
+        .optional()
+        .describe(`Message text, 1 to ${maxLength} characters after trimming (may be empty when attachmentIds are given)`),
       userId: idSchema.nullish().describe('Admins starting a conversation: the USER to write to'),
       clientMessageId: z
         .uuid({ message: 'must be a UUID' })
         .optional()
         .describe('Client-chosen UUID: a retry with the same id returns the first message'),
+      attachmentIds: z
+        .array(z.uuid({ message: 'must be attachment ids from POST /chat/attachments' }))
+        .max(MAX_ATTACHMENTS_PER_MESSAGE, { message: `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message` })
+        .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat an attachment' })
+        .optional()
+        .describe(`Up to ${MAX_ATTACHMENTS_PER_MESSAGE} uploaded attachments`),
       ...serverOwnedFields,
     })
-    .transform(({ conversationId, content, userId, clientMessageId }) => ({
+    .refine((input) => (input.content ?? '').length > 0 || (input.attachmentIds ?? []).length > 0, {
+      message: 'must not be empty',
+      path: ['content'],
+    })
+    .transform(({ conversationId, content, userId, clientMessageId, attachmentIds }) => ({
       conversationId: conversationId ?? undefined,
-      content,
+      content: content ?? '',
       userId: userId ?? undefined,
       clientMessageId: clientMessageId?.toLowerCase(),
+      attachmentIds: attachmentIds?.map((id) => id.toLowerCase()) ?? [],
     }));
 }
 export type SendMessageInput = z.output<ReturnType<typeof sendMessageSchema>>;

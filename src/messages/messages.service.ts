@@ -13,7 +13,13 @@ import { MessageEvents } from '../realtime/message-events.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { conversationAudience } from '../realtime/rooms.js';
 import { UsersService } from '../users/users.service.js';
-import { type AppendResult, DuplicateClientMessageError, MessagesRepository, ReopenConflictError } from './messages.repository.js';
+import {
+  type AppendResult,
+  AttachmentsUnavailableError,
+  DuplicateClientMessageError,
+  MessagesRepository,
+  ReopenConflictError,
+} from './messages.repository.js';
 import { type HistoryQuery, type SendMessageInput, sendMessageSchema, type SyncInput } from './messages.schemas.js';
 
 const SYNC_PAGE = 500;
@@ -65,7 +71,12 @@ export class MessagesService {
         return this.deliverAgain(existing);
       }
     }
-    const message = { senderId: actor.id, content: input.content, clientMessageId: input.clientMessageId };
+    const message = {
+      senderId: actor.id,
+      content: input.content,
+      clientMessageId: input.clientMessageId,
+      attachmentIds: input.attachmentIds,
+    };
     let result: AppendResult | undefined;
     try {
       result = await this.appendForActor(actor, input, message);
@@ -76,6 +87,11 @@ export class MessagesService {
         if (first) {
           return this.deliverAgain(first);
         }
+      }
+      if (error instanceof AttachmentsUnavailableError) {
+        throw new DomainError(ErrorCode.VALIDATION, 'attachmentIds: each must be your own upload, not yet attached to a message', {
+          issues: [{ path: 'attachmentIds', message: 'each must be your own upload, not yet attached to a message' }],
+        });
       }
       if (error instanceof ReopenConflictError) {
         throw new DomainError(ErrorCode.CONFLICT, 'This user already has another ACTIVE conversation; write there instead');
@@ -97,7 +113,7 @@ export class MessagesService {
   private async appendForActor(
     actor: Actor,
     input: SendMessageInput,
-    message: { senderId: number; content: string; clientMessageId?: string },
+    message: { senderId: number; content: string; clientMessageId?: string; attachmentIds: string[] },
   ): Promise<AppendResult | undefined> {
     if (input.conversationId !== undefined) {
       const ownerId = await this.conversations.requireAccessibleOwner(actor, input.conversationId);

@@ -1,5 +1,34 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { PushSubscriptionsRepository } from './push-subscriptions.repository.js';
+import { PushController } from './push.controller.js';
+import { PushNotifier } from './push.notifier.js';
+import { PushService } from './push.service.js';
+import { loadVapidKeys, VAPID_KEYS } from './vapid-keys.js';
+import { WebPushSender } from './web-push.sender.js';
 
 // Web Push notifications for people with no connected socket.
-@Module({})
+@Module({
+  controllers: [PushController],
+  providers: [
+    {
+      provide: VAPID_KEYS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const keys = loadVapidKeys(config);
+        // Each instance generating its own keys would sign pushes the browsers' subscriptions do not accept.
+        if (keys.source !== 'config' && config.database.kind === 'postgres') {
+          new Logger('PushModule').warn(
+            `VAPID keys ${keys.source === 'generated' ? 'generated into' : 'read from'} ${config.dataDir}: with several instances set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY so all share them`,
+          );
+        }
+        return keys;
+      },
+    },
+    PushSubscriptionsRepository,
+    PushService,
+    WebPushSender,
+    PushNotifier,
+  ],
+})
 export class PushModule {}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { join } from 'node:path';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
+import { AttachmentsController } from './attachments.controller.js';
+import { AttachmentsRepository } from './attachments.repository.js';
+import { AttachmentsService } from './attachments.service.js';
+import { ATTACHMENT_STORAGE } from './storage/attachment-storage.js';
+import { LocalDiskStorage } from './storage/local-disk.storage.js';
+import { S3Storage } from './storage/s3.storage.js';
+
+@Module({
+  imports: [ConversationsModule],
+  controllers: [AttachmentsController],
+  providers: [
+    AttachmentsService,
+    AttachmentsRepository,
+    {
+      provide: ATTACHMENT_STORAGE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => (config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'files'))),
+    },
+  ],
+})
+export class AttachmentsModule {}

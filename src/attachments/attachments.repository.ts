@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { DATABASE, type Database } from '../database/database.js';
+import { attachments, type AttachmentRow, messages } from '../database/schema.js';
+
+export type NewAttachment = typeof attachments.$inferInsert;
+
+@Injectable()
+export class AttachmentsRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  async insert(row: NewAttachment): Promise<AttachmentRow> {
+    const [inserted] = await this.db.insert(attachments).values(row).returning();
+    if (!inserted) {
+      throw new Error('insert returned no row');
+    }
+    return inserted;
+  }
+
+  // The attachment and, once it is attached, the conversation of its message.
+  async findWithConversation(id: string): Promise<{ attachment: AttachmentRow; conversationId: number | null } | undefined> {
+    const [row] = await this.db
+      .select({ attachment: attachments, conversationId: messages.conversationId })
+      .from(attachments)
+      .leftJoin(messages, eq(messages.id, attachments.messageId))
+      .where(eq(attachments.id, id))
+      .limit(1);
+    return row;
+  }
+
+  // Never attached within the grace period: removed with their stored files.
+  async deleteUnattachedBefore(cutoff: Date): Promise<AttachmentRow[]> {
+    return this.db
+      .delete(attachments)
+      .where(and(isNull(attachments.messageId), lt(attachments.createdAt, cutoff)))
+      .returning();
+  }
+
+  async deleteByIds(ids: string[]): Promise<void> {
+    if (ids.length > 0) {
+      await this.db.delete(attachments).where(inArray(attachments.id, ids));
+    }
+  }
+
+  async countUnattached(): Promise<number> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(attachments)
+      .where(isNull(attachments.messageId));
+    return row?.count ?? 0;
+  }
+}

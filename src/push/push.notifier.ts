@@ -1,0 +1,83 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PresenceService } from '../presence/presence.service.js';
+import { MessageEvents, type StoredMessage } from '../realtime/message-events.js';
+import { describeFailure } from '../webhooks/outbound-http.js';
+import { BoundedQueue } from './bounded-queue.js';
+import { notificationFor, topicFor } from './push-notification.js';
+import { type PushTarget, PushSubscriptionsRepository } from './push-subscriptions.repository.js';
+import { WebPushSender } from './web-push.sender.js';
+
+const CONCURRENCY = 8;
+const MAX_PENDING = 2_000;
+const DROP_LOG_EVERY_MS = 60_000;
+
+// After a message is stored (and acknowledged), notify the other side's people who have no connected socket:
+// admins write to the conversation's user, users write to every admin.
+@Injectable()
+export class PushNotifier implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(PushNotifier.name);
+  private readonly queue = new BoundedQueue(CONCURRENCY, MAX_PENDING, (error) =>
+    this.logger.warn(`push notification failed: ${describeFailure(error)}`),
+  );
+  private dropped = 0;
+  private lastDropLogAt = 0;
+
+  constructor(
+    private readonly messageEvents: MessageEvents,
+    private readonly presence: PresenceService,
+    private readonly subscriptions: PushSubscriptionsRepository,
+    private readonly sender: WebPushSender,
+  ) {}
+
+  onModuleInit(): void {
+    this.messageEvents.onStored((event) => this.enqueue(() => this.notify(event)));
+  }
+
+  // Sends that started finish (each is bounded by its timeout); the ones still waiting are dropped.
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close();
+  }
+
+  private async notify({ message, conversationUserId }: StoredMessage): Promise<void> {
+    const candidates =
+      message.sender.role === 'ADMIN' ? await this.subscriptions.ofUser(conversationUserId) : await this.subscriptions.ofAdmins();
+    const others = candidates.filter((target) => target.userId !== message.senderId);
+    if (others.length === 0) {
+      return;
+    }
+    // Asked only when someone could be notified: presence may be a Redis round trip.
+    const online = await this.presence.onlineUserIds();
+    const payload = JSON.stringify(notificationFor(message));
+    const topic = topicFor(message.conversationId);
+    for (const target of others.filter((candidate) => !online.has(candidate.userId))) {
+      this.enqueue(() => this.sendTo(target, payload, topic));
+    }
+  }
+
+  private async sendTo(target: PushTarget, payload: string, topic: string): Promise<void> {
+    const outcome = await this.sender.send(target, payload, topic);
+    switch (outcome.kind) {
+      case 'sent':
+        return;
+      case 'gone':
+        await this.subscriptions.deleteById(target.id);
+        this.logger.log(`push subscription ${target.id} of user ${target.userId} is gone (HTTP ${outcome.status}): removed`);
+        return;
+      case 'failed':
+        this.logger.warn(`push to subscription ${target.id} of user ${target.userId} failed: ${outcome.reason}`);
+        return;
+    }
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    if (this.queue.add(job)) {
+      return;
+    }
+    this.dropped += 1;
+    if (Date.now() - this.lastDropLogAt >= DROP_LOG_EVERY_MS) {
+      this.logger.warn(`push queue full or closed: ${this.dropped} notification(s) dropped`);
+      this.lastDropLogAt = Date.now();
+      this.dropped = 0;
+    }
+  }
+}
