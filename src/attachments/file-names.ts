@@ -5,6 +5,7 @@ export function sanitizeFileName(raw: string | undefined, fallback = 'file'): st
   const base = (raw ?? '').split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '')
     .replace(/^[.\s]+/, '')
     .replace(/\s+/g, ' ')
