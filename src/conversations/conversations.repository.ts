@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql, type SQL } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
-import { rawRows } from '../database/raw-rows.js';
+import { escapeLike, rawRows } from '../database/raw-rows.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { conversationEventStatement } from '../webhooks/webhook-outbox.sql.js';
 import type { ConversationStatus } from '../database/schema.js';
@@ -22,9 +22,6 @@ export interface ConversationListFilter {
   side: UnreadSide;
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (match) => `\\${match}`);
-}
 
 export function unreadCondition(side: UnreadSide): SQL {
   return side.kind === 'admins' ? sql`m.sender_id = c.user_id` : sql`m.sender_id <> c.user_id`;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
+import { escapeLike } from '../database/raw-rows.js';
 import { users, type Role, type UserRow } from '../database/schema.js';
 
 export interface NewUser {
@@ -14,9 +15,6 @@ export interface NewUser {
 
 export class EmailTakenError extends Error {}
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (match) => `\\${match}`);
-}
 
 @Injectable()
 export class UsersRepository {

@@ -55,12 +55,12 @@ export class WebhookOutboxRepository {
       .where(eq(webhookOutbox.id, id));
   }
 
-  // Claimed rows that were not attempted (the batch stopped, or the dispatcher is shutting down): due again now.
-  async release(ids: number[]): Promise<void> {
+  // Claimed rows that were not attempted (the batch stopped, or the dispatcher is shutting down): due again after `delayMs`.
+  async release(ids: number[], delayMs: number): Promise<void> {
     if (ids.length > 0) {
       await this.db
         .update(webhookOutbox)
-        .set({ nextAttemptAt: sql`now()` })
+        .set({ nextAttemptAt: interval(delayMs) })
         .where(and(inArray(webhookOutbox.id, ids), isNull(webhookOutbox.deliveredAt)));
     }
   }

@@ -94,19 +94,26 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  // In id order. After a failure the rest of the batch goes back unattempted: one failing request per poll,
-  // not a burst of them against a receiver that is down, and the failed row waits for its backoff alone.
+  // In id order. After a failure the rest of the batch waits as long as the failed row: a receiver that is down
+  // gets one request per poll rather than a burst, and when it is back the rows go out in id order again.
   private async deliverBatch(webhook: WebhookConfig, batch: OutboxEntry[]): Promise<boolean> {
+    const idsFrom = (index: number) => batch.slice(index).map((entry) => entry.id);
     for (const [index, entry] of batch.entries()) {
-      if (this.isStopping || !(await this.deliver(webhook, entry))) {
-        await this.outbox.release(batch.slice(this.isStopping ? index : index + 1).map((rest) => rest.id));
+      if (this.isStopping) {
+        await this.outbox.release(idsFrom(index), 0);
+        return false;
+      }
+      const retryInMs = await this.deliver(webhook, entry);
+      if (retryInMs !== undefined) {
+        await this.outbox.release(idsFrom(index + 1), retryInMs);
         return false;
       }
     }
     return true;
   }
 
-  private async deliver(webhook: WebhookConfig, entry: OutboxEntry): Promise<boolean> {
+  // Undefined when delivered, else the delay before this row's next attempt.
+  private async deliver(webhook: WebhookConfig, entry: OutboxEntry): Promise<number | undefined> {
     const body = JSON.stringify({ id: entry.id, event: entry.event, createdAt: entry.createdAt.toISOString(), data: entry.payload });
     let failure: string;
     let isRefused = false;
@@ -126,7 +133,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
       });
       if (response.status >= 200 && response.status < 300) {
         await this.outbox.markDelivered(entry.id);
-        return true;
+        return undefined;
       }
       failure = `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}${
         response.bodyStart ? `: ${response.bodyStart}` : ''
@@ -144,7 +151,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     if (!isRefused) {
       this.logger.warn(`webhook ${entry.event} #${entry.id} failed (attempt ${attempts}, next in ${retryInMs} ms): ${failure}`);
     }
-    return false;
+    return retryInMs;
   }
 
   // A refused address is a configuration problem: say so loudly once, not on every retry.
