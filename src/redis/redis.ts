@@ -14,10 +14,13 @@ export interface RedisClients {
 
 const logger = new Logger('Redis');
 
-function client(url: string, role: string): Redis {
+// While Redis is away, commands of the command and publisher connections fail at once (callers fall back:
+// rate limits allow, presence is skipped, other instances catch up with sync) instead of waiting in a queue
+// and slowing every send down. The subscriber keeps its queue so that its subscriptions survive a restart.
+function client(url: string, role: string, options: { queueWhileDown: boolean }): Redis {
   const redis = new Redis(url, {
-    // Fail a command after a few reconnect attempts instead of queueing it for ever.
     maxRetriesPerRequest: 3,
+    enableOfflineQueue: options.queueWhileDown,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     lazyConnect: false,
   });
@@ -38,9 +41,9 @@ function client(url: string, role: string): Redis {
 }
 
 export function createRedisClients(url: string): RedisClients {
-  const command = client(url, 'command');
-  const pub = client(url, 'publisher');
-  const sub = client(url, 'subscriber');
+  const command = client(url, 'command', { queueWhileDown: false });
+  const pub = client(url, 'publisher', { queueWhileDown: false });
+  const sub = client(url, 'subscriber', { queueWhileDown: true });
   // The adapter publishes without awaiting; a publish that fails while Redis is down must not become
   // an unhandled rejection (local sockets are served anyway, and clients catch up with sync).
   const publish = pub.publish.bind(pub);
