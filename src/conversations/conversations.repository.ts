@@ -22,7 +22,6 @@ export interface ConversationListFilter {
   side: UnreadSide;
 }
 
-
 export function unreadCondition(side: UnreadSide): SQL {
   return side.kind === 'admins' ? sql`m.sender_id = c.user_id` : sql`m.sender_id <> c.user_id`;
 }

@@ -36,12 +36,23 @@ const UNAVAILABLE_CODES = new Set([
   '53300',
 ]);
 
-// The database is down, restarting or out of connections: the request may succeed later.
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNRESET|ECONNREFUSED/i;
+
+// The database is down, restarting or out of connections: the request may succeed later. drizzle wraps the
+// driver's error (often one without a code, such as "Connection terminated unexpectedly"), so the whole
+// cause chain is read.
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const found = pgError(error);
-  if (found && typeof found.code === 'string') {
-    return UNAVAILABLE_CODES.has(found.code) || found.code.startsWith('08');
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Object; depth += 1) {
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) {
+      return true;
+    }
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) {
+      return true;
+    }
+    current = cause;
   }
-  const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  return false;
 }

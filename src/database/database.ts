@@ -51,8 +51,13 @@ export async function openDatabase(config: DatabaseConfig, options: { migrate: b
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
     });
-    // An idle client whose server went away emits 'error'; without a listener that would crash the process.
+    // A client whose server went away emits 'error'; without a listener that crashes the process. The pool
+    // listens only while a client is idle, so checked-out clients (transactions) need their own listener;
+    // the failed query itself rejects and is answered UNAVAILABLE.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     try {
       if (options.migrate) {
         await migratePostgres(pool);

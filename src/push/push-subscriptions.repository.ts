@@ -69,6 +69,11 @@ export class PushSubscriptionsRepository {
     await this.db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, id));
   }
 
+  async any(): Promise<boolean> {
+    const [row] = await this.db.select({ id: pushSubscriptions.id }).from(pushSubscriptions).limit(1);
+    return row !== undefined;
+  }
+
   async ofUser(userId: number): Promise<PushTarget[]> {
     return this.db
       .select(targetColumns)

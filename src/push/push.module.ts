@@ -16,9 +16,13 @@ import { WebPushSender } from './web-push.sender.js';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
         const keys = loadVapidKeys(config);
+        const logger = new Logger('PushModule');
+        if (keys.source === 'generated') {
+          logger.log(`generated VAPID keys into ${config.dataDir}/vapid.json`);
+        }
         // Each instance generating its own keys would sign pushes the browsers' subscriptions do not accept.
         if (keys.source !== 'config' && config.database.kind === 'postgres') {
-          new Logger('PushModule').warn(
+          logger.warn(
             `VAPID keys ${keys.source === 'generated' ? 'generated into' : 'read from'} ${config.dataDir}: with several instances set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY so all share them`,
           );
         }

@@ -10,6 +10,7 @@ import { WebPushSender } from './web-push.sender.js';
 const CONCURRENCY = 8;
 const MAX_PENDING = 2_000;
 const DROP_LOG_EVERY_MS = 60_000;
+const NO_SUBSCRIBERS_CACHE_MS = 5_000;
 
 // After a message is stored (and acknowledged), notify the other side's people who have no connected socket:
 // admins write to the conversation's user, users write to every admin.
@@ -20,6 +21,8 @@ export class PushNotifier implements OnModuleInit, OnModuleDestroy {
     this.logger.warn(`push notification failed: ${describeFailure(error)}`),
   );
   private dropped = 0;
+  private noSubscribersUntil = 0;
+  private subscriptionsAdded = 0;
   private lastDropLogAt = 0;
 
   constructor(
@@ -38,7 +41,16 @@ export class PushNotifier implements OnModuleInit, OnModuleDestroy {
     await this.queue.close();
   }
 
+  // A subscription was added on this instance: stop trusting a cached "nobody is subscribed".
+  subscriptionAdded(): void {
+    this.noSubscribersUntil = 0;
+    this.subscriptionsAdded += 1;
+  }
+
   private async notify({ message, conversationUserId }: StoredMessage): Promise<void> {
+    if (!(await this.mayHaveSubscribers())) {
+      return;
+    }
     const candidates =
       message.sender.role === 'ADMIN' ? await this.subscriptions.ofUser(conversationUserId) : await this.subscriptions.ofAdmins();
     const others = candidates.filter((target) => target.userId !== message.senderId);
@@ -67,6 +79,23 @@ export class PushNotifier implements OnModuleInit, OnModuleDestroy {
         this.logger.warn(`push to subscription ${target.id} of user ${target.userId} failed: ${outcome.reason}`);
         return;
     }
+  }
+
+  // Many deployments (and every benchmark) have no subscriptions: one cached answer spares a query per message.
+  // Another instance's first subscription is noticed within NO_SUBSCRIBERS_CACHE_MS.
+  private async mayHaveSubscribers(): Promise<boolean> {
+    if (Date.now() < this.noSubscribersUntil) {
+      return false;
+    }
+    const addedBefore = this.subscriptionsAdded;
+    if (await this.subscriptions.any()) {
+      return true;
+    }
+    // Unless one was added while the query ran.
+    if (addedBefore === this.subscriptionsAdded) {
+      this.noSubscribersUntil = Date.now() + NO_SUBSCRIBERS_CACHE_MS;
+    }
+    return false;
   }
 
   private enqueue(job: () => Promise<void>): void {

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { nonPublicReason } from '../webhooks/address-policy.js';
 import { PushSubscriptionsRepository } from './push-subscriptions.repository.js';
+import { PushNotifier } from './push.notifier.js';
 import type { PushSubscriptionInput, PushSubscriptionView, UnsubscribeInput } from './push.schemas.js';
 import { VAPID_KEYS, type VapidKeys } from './vapid-keys.js';
 
@@ -18,6 +19,7 @@ const invalidEndpoint = (message: string) =>
 export class PushService {
   constructor(
     private readonly subscriptions: PushSubscriptionsRepository,
+    private readonly notifier: PushNotifier,
     @Inject(VAPID_KEYS) private readonly keys: VapidKeys,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -32,6 +34,7 @@ export class PushService {
       { userId: actor.id, endpoint: input.endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth },
       MAX_SUBSCRIPTIONS_PER_USER,
     );
+    this.notifier.subscriptionAdded();
     return { endpoint: row.endpoint, createdAt: row.createdAt.toISOString() };
   }
 

@@ -15,7 +15,6 @@ export interface NewUser {
 
 export class EmailTakenError extends Error {}
 
-
 @Injectable()
 export class UsersRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}

@@ -17,6 +17,7 @@ const KEEP_DELIVERED_MS = 7 * 24 * 3_600_000;
 const PURGE_EVERY_MS = 3_600_000;
 const PURGE_BATCH = 1_000;
 const MAX_ERROR_LENGTH = 500;
+const ERROR_LOG_EVERY_MS = 60_000;
 
 // Delivers the webhook outbox at least once: rows are written with the change they describe, and a row is
 // marked delivered only after a 2xx, so a crash at any point means a retry, never a loss.
@@ -28,6 +29,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
   private isStopping = false;
   private isNudged = false;
   private lastPurgeAt = 0;
+  private lastErrorLogAt = 0;
   private readonly loggedRefusals = new Set<string>();
 
   constructor(
@@ -73,7 +75,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pass = this.deliverDue(webhook)
-        .catch((error: unknown) => this.logger.warn(`webhook dispatch failed: ${describeFailure(error)}`))
+        .catch((error: unknown) => this.logDispatchError(error))
         .finally(() => {
           this.pass = undefined;
           const again = this.isNudged;
@@ -94,8 +96,9 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  // In id order. After a failure the rest of the batch waits as long as the failed row: a receiver that is down
-  // gets one request per poll rather than a burst, and when it is back the rows go out in id order again.
+  // In id order. After a failure the rest of the batch waits as long as the failed row, so a receiver that is
+  // down gets one request per poll, not a burst. Newer rows may overtake a failed one while it waits: receivers
+  // order by the payload (message seq, updatedAt) and drop duplicates by X-Chat-Delivery.
   private async deliverBatch(webhook: WebhookConfig, batch: OutboxEntry[]): Promise<boolean> {
     const idsFrom = (index: number) => batch.slice(index).map((entry) => entry.id);
     for (const [index, entry] of batch.entries()) {
@@ -152,6 +155,14 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
       this.logger.warn(`webhook ${entry.event} #${entry.id} failed (attempt ${attempts}, next in ${retryInMs} ms): ${failure}`);
     }
     return retryInMs;
+  }
+
+  // The database being down fails every poll: one line a minute is enough.
+  private logDispatchError(error: unknown): void {
+    if (Date.now() - this.lastErrorLogAt >= ERROR_LOG_EVERY_MS) {
+      this.lastErrorLogAt = Date.now();
+      this.logger.warn(`webhook dispatch failed, retrying every ${POLL_INTERVAL_MS} ms: ${describeFailure(error)}`);
+    }
   }
 
   // A refused address is a configuration problem: say so loudly once, not on every retry.
