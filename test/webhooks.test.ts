@@ -24,9 +24,6 @@ async function send(api: Api, account: TestAccount, body: Record<string, unknown
   return response.body;
 }
 
-// The message.created payload (webhook-outbox.sql.ts) carries the message's own columns; attachments are not in it yet.
-const withoutAttachments = ({ attachments: _attachments, ...message }: Record<string, unknown>) => message;
-
 const ofConversation = (conversationId: number) => (delivery: Delivery) => delivery.body.data.conversation?.id === conversationId;
 
 describe('webhooks: address classifier, signature, backoff (pure)', () => {
@@ -149,8 +146,8 @@ describe('webhooks: delivery to a receiver', () => {
       return found.length >= 3 && found;
     });
     assert.deepEqual(
-      received.map((d) => withoutAttachments(d.body.data.message)),
-      sent.map(withoutAttachments),
+      received.map((d) => d.body.data.message),
+      sent,
     );
     assert.deepEqual(
       received.map((d) => d.body.data.conversation),
@@ -187,6 +184,26 @@ describe('webhooks: delivery to a receiver', () => {
     assert.equal(new Set(ids).size, ids.length);
   });
 
+  it('carries a message’s attachments in message.created', async () => {
+    const user = await createAccount(api, 'USER');
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(Buffer.from('a receipt, as plain text'))]), 'receipt.txt');
+    const uploadResponse = await fetch(`${server.url}/chat/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}` },
+      body: form,
+    });
+    const upload = (await uploadResponse.json()) as { id: string };
+    assert.equal(uploadResponse.status, 201);
+    const message = await send(api, user, { content: 'see attached', attachmentIds: [upload.id] });
+    const [delivery] = await waitFor('message.created with an attachment', () => {
+      const found = deliveries().filter((d) => d.body.event === 'message.created' && d.body.data.message.id === message.id);
+      return found.length > 0 && found;
+    });
+    assert.deepEqual(delivery!.body.data.message, message);
+    assert.equal(delivery!.body.data.message.attachments[0].id, upload.id);
+  });
+
   it('sends conversation.updated when a conversation is closed and when a message reopens it', async () => {
     const user = await createAccount(api, 'USER');
     const admin = await createAccount(api, 'ADMIN');
@@ -217,7 +234,7 @@ describe('webhooks: delivery to a receiver', () => {
     const message = await waitFor('message.created of the reopening message', () =>
       deliveries().find((d) => d.body.event === 'message.created' && d.body.data.message.id === reopening.id),
     );
-    assert.deepEqual(withoutAttachments(message.body.data.message), withoutAttachments(reopening));
+    assert.deepEqual(message.body.data.message, reopening);
     assert.equal(deliveries().filter((d) => d.body.event === 'conversation.updated' && ofConversation(conversationId)(d)).length, 2);
   });
 
@@ -303,8 +320,8 @@ describe('webhooks: the outbox survives a receiver outage and a server restart',
     });
     // Rows that failed may overtake each other (each waits for its own backoff): compare in id order.
     assert.deepEqual(
-      received.map((d) => withoutAttachments(d.body.data.message)).sort((a, b) => Number(a.id) - Number(b.id)),
-      messages.map(withoutAttachments),
+      received.map((d) => d.body.data.message).sort((a, b) => Number(a.id) - Number(b.id)),
+      messages,
     );
     await waitFor('the whole outbox delivered', async () => (await outboxRows(server)).every((r) => r.is_delivered));
     const ids = deliveriesOf(receiver, SECRET).map((d) => d.body.id);

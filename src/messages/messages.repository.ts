@@ -7,7 +7,7 @@ import { rawRows } from '../database/raw-rows.js';
 import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from '../conversations/conversation.records.js';
 import { unreadCondition, type UnreadSide } from '../conversations/conversations.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { conversationEventStatement, messageCreatedOutboxCte } from '../webhooks/webhook-outbox.sql.js';
+import { appendOutboxCte, conversationEventStatement, messageCreatedEventStatement } from '../webhooks/webhook-outbox.sql.js';
 
 export interface NewMessage {
   senderId: number;
@@ -35,13 +35,13 @@ const appendStatement = (conversationId: number, message: NewMessage, withWebhoo
     update chat_conversation c
        set last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now(), status = 'ACTIVE'
       from old where c.id = old.id
-    returning c.id, c.user_id, c.last_seq, old.status as previous_status
+    returning c.id, c.user_id, c.last_seq, c.created_at, c.updated_at, old.status as previous_status
   ),
   m as (
     insert into chat_message (conversation_id, sender_id, content, seq, client_message_id)
     select conv.id, ${message.senderId}, ${message.content}, conv.last_seq, ${message.clientMessageId ?? null}::uuid from conv
     returning *
-  )${withWebhooks ? messageCreatedOutboxCte : sql``}
+  )${withWebhooks ? appendOutboxCte({ includeMessage: message.attachmentIds.length === 0 }) : sql``}
   select ${messageColumns}, conv.previous_status, conv.user_id as conversation_user_id
     from m join conv on conv.id = m.conversation_id join users s on s.id = m.sender_id`;
 
@@ -120,6 +120,9 @@ export class MessagesRepository {
     );
     if (claimed.length !== message.attachmentIds.length) {
       throw new AttachmentsUnavailableError();
+    }
+    if (this.withWebhooks) {
+      await tx.execute(messageCreatedEventStatement(result.message.id));
     }
     const [row] = await rawRows<MessageRow>(
       tx,

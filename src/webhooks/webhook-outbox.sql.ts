@@ -5,21 +5,48 @@ import { sql, type SQL } from 'drizzle-orm';
 
 const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
-// For the append statement: CTE `m` (the message), `conv` (the conversation, with previous_status).
-export const messageCreatedOutboxCte: SQL = sql`,
+const attachmentsJson = (messageAlias: string) =>
+  sql.raw(`coalesce((select jsonb_agg(jsonb_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type,
+      'size', a.size, 'width', a.width, 'height', a.height, 'url', '/chat/attachments/' || a.id,
+      'thumbnailUrl', case when a.thumbnail_key is null then null else '/chat/attachments/' || a.id || '/thumbnail' end)
+      order by a.created_at, a.id) from chat_attachment a where a.message_id = ${messageAlias}.id), '[]'::jsonb)`);
+
+const messageJson = (m: string, sender: string) =>
+  sql.raw(`jsonb_build_object('id', ${m}.id, 'conversationId', ${m}.conversation_id, 'seq', ${m}.seq, 'senderId', ${m}.sender_id,
+    'content', ${m}.content, 'isRead', ${m}.is_read, 'createdAt', to_char(${m}.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+    'clientMessageId', ${m}.client_message_id, 'sender', jsonb_build_object('id', ${sender}.id, 'name', ${sender}.name, 'role', ${sender}.role))`);
+
+// For the append statement: CTE `m` (the message) and `conv` (the conversation after the update, with
+// previous_status). A message with attachments gets its message.created after they are claimed
+// (messageCreatedEventStatement), so that the event carries them.
+export function appendOutboxCte(options: { includeMessage: boolean }): SQL {
+  const message = options.includeMessage
+    ? sql`select 'message.created', jsonb_build_object(
+          'message', ${messageJson('m', 'ws')} || jsonb_build_object('attachments', '[]'::jsonb),
+          'conversation', jsonb_build_object('id', conv.id, 'userId', conv.user_id, 'status', 'ACTIVE', 'lastSeq', conv.last_seq))
+        from m join conv on conv.id = m.conversation_id join users ws on ws.id = m.sender_id
+      union all`
+    : sql``;
+  return sql`,
   hook as (
     insert into webhook_outbox (event, payload)
-    select 'message.created', jsonb_build_object(
-        'message', jsonb_build_object('id', m.id, 'conversationId', m.conversation_id, 'seq', m.seq, 'senderId', m.sender_id,
-          'content', m.content, 'isRead', m.is_read, 'createdAt', ${iso('m.created_at')}, 'clientMessageId', m.client_message_id,
-          'sender', jsonb_build_object('id', ws.id, 'name', ws.name, 'role', ws.role)),
-        'conversation', jsonb_build_object('id', conv.id, 'userId', conv.user_id, 'status', 'ACTIVE', 'lastSeq', conv.last_seq))
-      from m join conv on conv.id = m.conversation_id join users ws on ws.id = m.sender_id
-    union all
+    ${message}
     select 'conversation.updated', jsonb_build_object(
-        'conversation', jsonb_build_object('id', conv.id, 'userId', conv.user_id, 'status', 'ACTIVE', 'previousStatus', conv.previous_status))
-      from conv where conv.previous_status <> 'ACTIVE'
+        'conversation', jsonb_build_object('id', conv.id, 'userId', conv.user_id, 'status', 'ACTIVE', 'previousStatus', conv.previous_status,
+          'lastSeq', conv.last_seq, 'createdAt', ${iso('conv.created_at')}, 'updatedAt', ${iso('conv.updated_at')},
+          'user', jsonb_build_object('id', wu.id, 'name', wu.name, 'email', wu.email)))
+      from conv join users wu on wu.id = conv.user_id where conv.previous_status <> 'ACTIVE'
   )`;
+}
+
+export function messageCreatedEventStatement(messageId: number): SQL {
+  return sql`insert into webhook_outbox (event, payload)
+    select 'message.created', jsonb_build_object(
+        'message', ${messageJson('m', 's')} || jsonb_build_object('attachments', ${attachmentsJson('m')}),
+        'conversation', jsonb_build_object('id', c.id, 'userId', c.user_id, 'status', c.status, 'lastSeq', c.last_seq))
+      from chat_message m join chat_conversation c on c.id = m.conversation_id join users s on s.id = m.sender_id
+      where m.id = ${messageId}`;
+}
 
 export function conversationEventStatement(event: 'conversation.created' | 'conversation.updated', conversationId: number): SQL {
   return sql`insert into webhook_outbox (event, payload)
