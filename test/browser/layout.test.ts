@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createAccount, type TestAccount } from '../support/accounts.js';
 import { type Api, apiClient } from '../support/http.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { assertWebBuilt, DESKTOP, launchBrowser, PHONE, skipWithoutChromium, WatchedPage } from './support/browser.js';
-import { composer, conversationItem, signInAsAdmin, signInAsUser, waitForBubble } from './support/chat-ui.js';
+import { assertWebBuilt, DESKTOP, launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
+import { composer, conversationItem, signInAsAdmin, signInAsUser, tabTo, waitForBubble } from './support/chat-ui.js';
 import { lowContrastTexts } from './support/contrast.js';
-
-const SCREENSHOT_DIR = 'test-results';
 
 interface ScrollBox {
   document: { documentElement: { scrollWidth: number; clientWidth: number } };
@@ -32,17 +29,28 @@ describe('web app layout: desktop and 360 px, contrast, screenshots', { skip: sk
 
   before(async () => {
     assertWebBuilt();
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     server = await startServer();
     api = apiClient(server.url);
     browser = await launchBrowser();
     admin = await createAccount(api, 'ADMIN', 'Ada Admin');
     user = await createAccount(api, 'USER', 'Uma User');
-    const first = await api('POST', '/chat/messages', { token: user.token, body: { content: 'Hi! I cannot download my invoice for March.' } });
+    const first = await api('POST', '/chat/messages', {
+      token: user.token,
+      body: { content: 'Hi! I cannot download my invoice for March.' },
+    });
     conversationId = first.body.conversationId;
-    await api('POST', '/chat/messages', { token: admin.token, body: { conversationId, content: 'Hello Uma, thanks for writing. Which browser do you use?' } });
-    await api('POST', '/chat/messages', { token: user.token, body: { content: 'Chrome on my phone. The page says https://example.com/billing/invoices?month=3 is not found.' } });
-    await api('POST', '/chat/messages', { token: admin.token, body: { conversationId, content: 'Got it, a fix is on its way.\nI will write again when it is live.' } });
+    await api('POST', '/chat/messages', {
+      token: admin.token,
+      body: { conversationId, content: 'Hello Uma, thanks for writing. Which browser do you use?' },
+    });
+    await api('POST', '/chat/messages', {
+      token: user.token,
+      body: { content: 'Chrome on my phone. The page says https://example.com/billing/invoices?month=3 is not found.' },
+    });
+    await api('POST', '/chat/messages', {
+      token: admin.token,
+      body: { conversationId, content: 'Got it, a fix is on its way.\nI will write again when it is live.' },
+    });
     // A second conversation, unread, so the list shows a badge.
     const other = await createAccount(api, 'USER', 'Omar Other');
     await api('POST', '/chat/messages', { token: other.token, body: { content: 'Is there a dark mode?' } });
@@ -53,7 +61,7 @@ describe('web app layout: desktop and 360 px, contrast, screenshots', { skip: sk
   });
 
   async function check(watched: WatchedPage, name: string): Promise<void> {
-    await watched.page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png` });
+    await screenshot(watched.page, name);
     assert.deepEqual(await lowContrastTexts(watched.page), [], `${name}: text below WCAG AA contrast`);
     assert.ok((await horizontalOverflow(watched.page)) <= 0, `${name}: the page scrolls sideways`);
     assert.deepEqual(watched.unexpectedErrors(), [], `${name}: console errors`);
@@ -67,7 +75,10 @@ describe('web app layout: desktop and 360 px, contrast, screenshots', { skip: sk
       const watched = await WatchedPage.open(browser, server.url, viewport);
       await signInAsAdmin(watched.page, admin.email);
       await conversationItem(watched.page, user.email).waitFor();
-      await conversationItem(watched.page, 'Omar').getByTestId('unread-badge').waitFor().catch(() => undefined);
+      await conversationItem(watched.page, 'Omar')
+        .getByTestId('unread-badge')
+        .waitFor()
+        .catch(() => undefined);
       if (label === '360') {
         await check(watched, `inbox-${label}-list`);
       }
@@ -91,4 +102,29 @@ describe('web app layout: desktop and 360 px, contrast, screenshots', { skip: sk
       await watched.close();
     });
   }
+
+  it('works with the keyboard only: sign in, filter, open a conversation and reply', async () => {
+    const watched = await WatchedPage.open(browser, server.url);
+    const { page } = watched;
+    await page.goto('/');
+    await tabTo(page, page.getByLabel('Email'));
+    await page.keyboard.type(admin.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+
+    await tabTo(page, page.getByRole('button', { name: 'All', exact: true }));
+    await page.keyboard.press('Enter');
+    assert.equal(await page.getByRole('button', { name: 'All', exact: true }).getAttribute('aria-pressed'), 'true');
+    await tabTo(page, conversationItem(page, user.email));
+    await page.keyboard.press('Enter');
+    await waitForBubble(page, 'a fix is on its way');
+    await tabTo(page, composer(page));
+    await page.keyboard.type('Typed without a mouse');
+    await page.keyboard.press('Enter');
+    await waitForBubble(page, 'Typed without a mouse');
+    assert.deepEqual(watched.unexpectedErrors(), []);
+    await watched.close();
+  });
 });

@@ -33,13 +33,14 @@ export function messageList(page: Page): Locator {
   return page.getByTestId('message-list');
 }
 
-// The confirmed message bubble(s) with this text (not the "sending" copy).
-export function bubble(page: Page, text: string): Locator {
-  return messageList(page).locator('li[data-message-id]', { hasText: text });
+// The confirmed message bubble(s) containing this text, or with exactly this text (not the "sending" copy).
+export function bubble(page: Page, text: string, { exact = false } = {}): Locator {
+  const confirmed = messageList(page).locator('li[data-message-id]');
+  return exact ? confirmed.filter({ has: page.locator('p').getByText(text, { exact: true }) }) : confirmed.filter({ hasText: text });
 }
 
-export async function waitForBubble(page: Page, text: string): Promise<Locator> {
-  const found = bubble(page, text);
+export async function waitForBubble(page: Page, text: string, options: { exact?: boolean } = {}): Promise<Locator> {
+  const found = bubble(page, text, options);
   await found.first().waitFor({ timeout: TIMEOUT_MS });
   return found;
 }
@@ -54,4 +55,22 @@ export function typingLine(page: Page): Locator {
 
 export function connectionBanner(page: Page): Locator {
   return page.getByTestId('connection-banner');
+}
+
+interface FocusGlobals {
+  document: { activeElement: unknown };
+}
+
+// Presses Tab until `target` has the focus, as a keyboard-only person would; fails if it never does.
+export async function tabTo(page: Page, target: Locator, maxPresses = 40): Promise<void> {
+  for (let presses = 0; presses <= maxPresses; presses++) {
+    const isFocused = await target
+      .evaluate((element) => element === (globalThis as unknown as FocusGlobals).document.activeElement)
+      .catch(() => false);
+    if (isFocused) {
+      return;
+    }
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${String(target)} in ${maxPresses} presses`);
 }

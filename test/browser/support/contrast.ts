@@ -7,8 +7,20 @@ interface ProbeElement {
   getBoundingClientRect(): { width: number; height: number };
 }
 interface ProbeGlobals {
-  document: { body: ProbeElement; createTreeWalker(root: ProbeElement, whatToShow: number): { nextNode(): { textContent: string | null; parentElement: ProbeElement | null } | null } };
-  getComputedStyle(element: ProbeElement): { color: string; backgroundColor: string; fontSize: string; fontWeight: string; visibility: string };
+  document: {
+    body: ProbeElement;
+    createTreeWalker(
+      root: ProbeElement,
+      whatToShow: number,
+    ): { nextNode(): { textContent: string | null; parentElement: ProbeElement | null } | null };
+  };
+  getComputedStyle(element: ProbeElement): {
+    color: string;
+    backgroundColor: string;
+    fontSize: string;
+    fontWeight: string;
+    visibility: string;
+  };
 }
 
 // Every visible text on the page whose contrast with its background is below WCAG AA (4.5:1; 3:1 for large

@@ -1,0 +1,118 @@
+import { ApiError } from './api-error.js';
+import { nextPathOf } from './link-header.js';
+import type {
+  ConversationListItem,
+  ConversationView,
+  MessageView,
+  ReadReceiptView,
+  SessionView,
+  UnreadCountView,
+  UserView,
+} from './server-types.js';
+
+export type ConversationStatus = ConversationView['status'];
+
+export interface Page<T> {
+  items: T[];
+  // The path of the next page (from the Link header), when there is one.
+  next?: string;
+}
+
+export interface ConversationQuery {
+  status?: ConversationStatus;
+  q?: string;
+  limit?: number;
+}
+
+export interface ApiClientOptions {
+  token(): string | undefined;
+  // An authenticated request was refused because the session ended (expired or revoked token).
+  onSessionEnded(error: ApiError): void;
+}
+
+const MESSAGE_PAGE_SIZE = 30;
+const CONVERSATION_PAGE_SIZE = 30;
+
+function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') {
+      params.set(key, String(value));
+    }
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+// The one REST client every view uses: same-origin JSON, bearer token, typed answers, ApiError on failure.
+export function createApiClient(options: ApiClientOptions) {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
+    const token = options.token();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) {
+      headers.authorization = `Bearer ${token}`;
+    }
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
+    let response: Response;
+    try {
+      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'Cannot reach the server. Check your connection and try again.');
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const error = ApiError.fromBody(response.status, parsed);
+      if (token && error.isSessionEnded) {
+        options.onSessionEnded(error);
+      }
+      throw error;
+    }
+    return { body: parsed as T, headers: response.headers };
+  }
+
+  async function page<T>(path: string): Promise<Page<T>> {
+    const { body, headers } = await request<T[]>('GET', path);
+    return { items: body, next: nextPathOf(headers) };
+  }
+
+  return {
+    async login(email: string, password: string): Promise<SessionView> {
+      return (await request<SessionView>('POST', '/auth/login', { email, password })).body;
+    },
+    async register(input: { email: string; password: string; name: string }): Promise<SessionView> {
+      return (await request<SessionView>('POST', '/auth/register', input)).body;
+    },
+    conversations(query: ConversationQuery, nextPath?: string): Promise<Page<ConversationListItem>> {
+      return page(nextPath ?? withQuery('/chat/conversations', { limit: CONVERSATION_PAGE_SIZE, ...query }));
+    },
+    async conversation(id: number): Promise<ConversationListItem> {
+      return (await request<ConversationListItem>('GET', `/chat/conversations/${id}`)).body;
+    },
+    async setStatus(id: number, status: ConversationStatus): Promise<ConversationView> {
+      return (await request<ConversationView>('PATCH', `/chat/conversations/${id}`, { status })).body;
+    },
+    async markRead(id: number): Promise<ReadReceiptView> {
+      return (await request<ReadReceiptView>('POST', `/chat/conversations/${id}/read`)).body;
+    },
+    // Newest page first; `next` is the page of older messages. Each page is oldest → newest.
+    messages(conversationId: number, olderPath?: string): Promise<Page<MessageView>> {
+      return page(olderPath ?? withQuery(`/chat/conversations/${conversationId}/messages`, { limit: MESSAGE_PAGE_SIZE }));
+    },
+    async unreadCount(): Promise<UnreadCountView> {
+      return (await request<UnreadCountView>('GET', '/chat/unread-count')).body;
+    },
+    async findUsers(q: string): Promise<UserView[]> {
+      return (await page<UserView>(withQuery('/users', { q, role: 'USER', limit: 10 }))).items;
+    },
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

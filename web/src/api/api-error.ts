@@ -1,0 +1,32 @@
+import type { ErrorCode, HttpErrorBody, ValidationIssue } from './server-types.js';
+
+// NETWORK: the request never got an answer (server down, offline).
+export type ApiErrorCode = ErrorCode | 'NETWORK' | 'UNKNOWN';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly issues: ValidationIssue[] = [],
+  ) {
+    super(message);
+  }
+
+  static fromBody(status: number, body: unknown): ApiError {
+    if (isHttpErrorBody(body)) {
+      return new ApiError(status, body.code, body.message, body.issues);
+    }
+    return new ApiError(status, 'UNKNOWN', `The server answered ${status}`);
+  }
+
+  get isSessionEnded(): boolean {
+    return this.code === 'TOKEN_EXPIRED' || this.code === 'UNAUTHORIZED';
+  }
+}
+
+function isHttpErrorBody(body: unknown): body is HttpErrorBody {
+  return typeof body === 'object' && body !== null && 'code' in body && 'message' in body;
+}

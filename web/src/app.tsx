@@ -1,0 +1,41 @@
+import { useEffect } from 'react';
+import { AuthPage } from './auth/auth-page.js';
+import { InboxPage } from './inbox/inbox-page.js';
+import { AppShell } from './layout/app-shell.js';
+import { ChatConnectionProvider } from './realtime/connection-context.js';
+import { ROUTES } from './routing/routes.js';
+import { useRoute } from './routing/use-route.js';
+import { useSession } from './session/session-context.js';
+import { UserChatPage } from './user-chat/user-chat-page.js';
+
+function homeOf(role: string): string {
+  return role === 'ADMIN' ? ROUTES.inbox : ROUTES.userChat;
+}
+
+function isAllowed(path: string, role: string): boolean {
+  return role === 'ADMIN' ? path === ROUTES.inbox || path.startsWith(`${ROUTES.inbox}/`) : path === ROUTES.userChat;
+}
+
+export function App() {
+  const { session, end } = useSession();
+  const { path, navigate } = useRoute();
+  const role = session?.user.role;
+
+  // Each role has its own pages; anything else (including /sign-in once signed in) goes home.
+  useEffect(() => {
+    if (!role && path !== ROUTES.signIn && path !== ROUTES.signUp) {
+      navigate(ROUTES.signIn, { replace: true });
+    } else if (role && !isAllowed(path, role)) {
+      navigate(homeOf(role), { replace: true });
+    }
+  }, [role, path, navigate]);
+
+  if (!session) {
+    return <AuthPage mode={path === ROUTES.signUp ? 'sign-up' : 'sign-in'} />;
+  }
+  return (
+    <ChatConnectionProvider key={session.accessToken} token={session.accessToken} onSessionEnded={end}>
+      <AppShell>{session.user.role === 'ADMIN' ? <InboxPage path={path} /> : <UserChatPage />}</AppShell>
+    </ChatConnectionProvider>
+  );
+}

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { ApiError } from '../api/api-error.js';
+import { ROUTES } from '../routing/routes.js';
+import { navigate } from '../routing/use-route.js';
+import { useSignedIn } from '../session/session-context.js';
+import { ThreadView } from '../thread/thread-view.js';
+import { useThread } from '../thread/use-thread.js';
+import styles from './conversation-pane.module.css';
+import { useConversation } from './use-conversation.js';
+
+export function BackToList() {
+  return (
+    <button
+      type="button"
+      className={`secondary-button ${styles.back}`}
+      onClick={() => navigate(ROUTES.inbox)}
+      aria-label="Back to conversations"
+    >
+      <span aria-hidden="true">←</span> Back
+    </button>
+  );
+}
+
+export function ConversationPane({ conversationId, onMarkedRead }: { conversationId: number; onMarkedRead(conversationId: number): void }) {
+  const { api, session } = useSignedIn();
+  const loaded = useConversation(conversationId);
+  const conversation = loaded.state === 'ready' ? loaded.conversation : undefined;
+  const thread = useThread({ conversationId, conversationUserId: conversation?.userId, viewer: session.user, onMarkedRead });
+  const [statusFailure, setStatusFailure] = useState<string>();
+  const [isChangingStatus, setIsChangingStatus] = useState(false);
+
+  if (loaded.state === 'missing' || loaded.state === 'failed') {
+    return (
+      <div className={styles.pane}>
+        <BackToList />
+        <p className={styles.notice}>
+          {loaded.state === 'missing' ? 'This conversation does not exist.' : 'This conversation could not be loaded.'}
+        </p>
+      </div>
+    );
+  }
+
+  const isClosed = conversation?.status === 'CLOSED';
+  const toggleStatus = () => {
+    if (!conversation) {
+      return;
+    }
+    setIsChangingStatus(true);
+    setStatusFailure(undefined);
+    api.setStatus(conversation.id, isClosed ? 'ACTIVE' : 'CLOSED').then(
+      (updated) => {
+        loaded.update(updated);
+        setIsChangingStatus(false);
+      },
+      (error: unknown) => {
+        setStatusFailure(error instanceof ApiError ? error.message : 'The status could not be changed.');
+        setIsChangingStatus(false);
+      },
+    );
+  };
+
+  return (
+    <div className={styles.pane}>
+      <div className={styles.header}>
+        <BackToList />
+        <div className={styles.who}>
+          <h2 className={styles.name}>{conversation?.user.name ?? 'Loading…'}</h2>
+          <span className={styles.email}>{conversation?.user.email}</span>
+        </div>
+        {isClosed && (
+          <span className={styles.closed} data-testid="conversation-closed">
+            Closed
+          </span>
+        )}
+        <button type="button" className="secondary-button" onClick={toggleStatus} disabled={!conversation || isChangingStatus}>
+          {isClosed ? 'Reopen' : 'Close'}
+        </button>
+      </div>
+      {statusFailure && (
+        <p className={styles.failure} role="alert">
+          {statusFailure}
+        </p>
+      )}
+      <ThreadView
+        thread={thread}
+        viewer={session.user}
+        emptyText="No messages in this conversation yet."
+        placeholder={isClosed ? 'Reply (this reopens the conversation)…' : 'Reply…'}
+      />
+    </div>
+  );
+}

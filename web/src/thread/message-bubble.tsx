@@ -1,0 +1,53 @@
+import type { MessageView } from '../api/server-types.js';
+import { formatTime } from './day-groups.js';
+import styles from './message-list.module.css';
+import { MessageText } from './message-text.js';
+import type { OutgoingMessage } from './thread-state.js';
+
+export function MessageBubble({ message, isOwn, showSender }: { message: MessageView; isOwn: boolean; showSender: boolean }) {
+  const receipt = message.isRead ? 'Read' : 'Sent';
+  return (
+    <li className={isOwn ? styles.own : styles.theirs} data-message-id={message.id}>
+      <div className={styles.bubble}>
+        {showSender && <span className={styles.sender}>{message.sender.name}</span>}
+        <p className={styles.text}>
+          <MessageText text={message.content} />
+        </p>
+        <span className={styles.meta}>
+          <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
+          {isOwn && (
+            <span className={styles.receipt} data-receipt={receipt.toLowerCase()} title={receipt}>
+              <span aria-hidden="true">{message.isRead ? '✓✓' : '✓'}</span>
+              <span className="visually-hidden">{receipt}</span>
+            </span>
+          )}
+        </span>
+      </div>
+    </li>
+  );
+}
+
+export function OutgoingBubble({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRetry(): void; onDiscard(): void }) {
+  return (
+    <li className={styles.own} data-outgoing={item.state}>
+      <div className={item.state === 'failed' ? styles.failedBubble : styles.bubble}>
+        <p className={styles.text}>
+          <MessageText text={item.content} />
+        </p>
+        {item.state === 'sending' ? (
+          <span className={styles.meta}>Sending…</span>
+        ) : (
+          <span className={styles.failure} role="alert">
+            Not sent — {item.failure}.{' '}
+            <button type="button" className={styles.linkButton} onClick={onRetry}>
+              Retry
+            </button>{' '}
+            <button type="button" className={styles.linkButton} onClick={onDiscard}>
+              Discard
+            </button>
+          </span>
+        )}
+      </div>
+    </li>
+  );
+}
