@@ -62,6 +62,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     const adapter = new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
       return503OnClosing: true,
+      // A loaded machine (tests beside a benchmark) can take longer than the 10 s default to register plugins.
+      pluginTimeout: 60_000,
       genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
         const given = request.headers['x-request-id'];
         return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();

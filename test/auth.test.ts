@@ -138,9 +138,19 @@ describe('accounts and tokens', () => {
     assert.equal(response.status, 401);
   });
 
+  it('tells sign-in pages what the server allows at GET /auth/options', async () => {
+    const response = await api('GET', '/auth/options');
+    assert.equal(response.status, 200);
+    assert.deepEqual(
+      { registration: response.body.registration, maxMessageLength: response.body.maxMessageLength },
+      { registration: true, maxMessageLength: 4000 },
+    );
+  });
+
   it('turns registration off with ALLOW_REGISTRATION=false', async () => {
     const closed = await startServer({ ALLOW_REGISTRATION: 'false' });
     try {
+      assert.equal((await apiClient(closed.url)('GET', '/auth/options')).body.registration, false);
       const response = await apiClient(closed.url)('POST', '/auth/register', {
         body: { email: 'a@b.io', password: 'long enough', name: 'A' },
       });

@@ -27,6 +27,12 @@ export class AuthController {
     return this.auth.register(body, ip);
   }
 
+  @Get('options')
+  @ApiOperation({ summary: 'What this server allows, for sign-in pages and composers: {registration, maxMessageLength, ...}' })
+  options() {
+    return this.auth.publicOptions();
+  }
+
   @Get('me')
   @Authenticated()
   @ApiOperation({ summary: 'The signed-in account' })

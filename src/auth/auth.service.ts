@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { UserRow } from '../database/schema.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../messages/messages.schemas.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { Actor } from './actor.js';
@@ -39,6 +40,16 @@ export class AuthService {
     await this.rateLimiter.consume({ name: 'register', limit: this.config.auth.registerPerMinute, windowMs: 60_000 }, clientIp);
     const user = await this.users.create({ ...input, role: 'USER' });
     return this.sessionFor(user);
+  }
+
+  publicOptions() {
+    return {
+      registration: this.config.auth.allowRegistration,
+      maxMessageLength: this.config.maxMessageLength,
+      maxAttachmentBytes: this.config.maxAttachmentBytes,
+      maxAttachmentsPerMessage: MAX_ATTACHMENTS_PER_MESSAGE,
+      hostAppTokens: this.config.auth.hostApp !== undefined,
+    };
   }
 
   async sessionFor(user: UserRow): Promise<SessionView> {

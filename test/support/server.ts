@@ -1,10 +1,37 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
+import { MIGRATIONS_DIR, openDatabase } from '../../src/database/database.js';
+
+// Creating and migrating an embedded database takes seconds; each test server starts from a copy of one
+// made once per migration set (kept in the temp dir, rebuilt when a migration changes).
+async function pgliteTemplate(): Promise<string> {
+  const migrations = readdirSync(MIGRATIONS_DIR)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => readFileSync(join(MIGRATIONS_DIR, name), 'utf8'));
+  const hash = createHash('sha256').update(migrations.join('\n')).digest('hex').slice(0, 16);
+  const template = join(tmpdir(), `chat-pglite-template-${hash}`);
+  if (existsSync(join(template, 'READY'))) {
+    return join(template, 'pgdata');
+  }
+  // Built aside and renamed into place, so concurrent test processes never see half a template.
+  const building = mkdtempSync(join(tmpdir(), 'chat-pglite-building-'));
+  const database = await openDatabase({ kind: 'pglite', dataDir: join(building, 'pgdata') }, { migrate: true });
+  await database.close();
+  writeFileSync(join(building, 'READY'), hash);
+  try {
+    renameSync(building, template);
+  } catch {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return join(template, 'pgdata');
+}
 
 export interface TestServer {
   url: string;
@@ -60,6 +87,11 @@ export async function startSibling(first: TestServer): Promise<TestServer> {
 
 export async function startServer(env: Record<string, string> = {}, options: { sharedDatabase?: boolean } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
+  const usesPglite = !options.sharedDatabase && !process.env.TEST_DATABASE_URL && !env.DATABASE_URL;
+  if (usesPglite) {
+    mkdirSync(dataDir, { recursive: true });
+    cpSync(await pgliteTemplate(), join(dataDir, 'pgdata'), { recursive: true });
+  }
   const database = options.sharedDatabase ? { url: env.DATABASE_URL, drop: async () => undefined } : await freshDatabaseUrl();
   const fullEnv: Record<string, string> = {
     NODE_ENV: 'test',
