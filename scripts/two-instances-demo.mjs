@@ -42,7 +42,9 @@ const userSocket = await connect(userUrl, user.accessToken);
 const adminSocket = await connect(adminUrl, admin.accessToken);
 try {
   const adminGets = next(adminSocket, 'newMessage', 'user → admin');
-  const sent = await userSocket.timeout(TIMEOUT_MS).emitWithAck('sendMessage', { content: `hello from ${userUrl}`, clientMessageId: crypto.randomUUID() });
+  const sent = await userSocket
+    .timeout(TIMEOUT_MS)
+    .emitWithAck('sendMessage', { content: `hello from ${userUrl}`, clientMessageId: crypto.randomUUID() });
   if (!sent.ok) {
     throw new Error(`send failed: ${JSON.stringify(sent.error)}`);
   }
