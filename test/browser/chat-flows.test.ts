@@ -225,7 +225,7 @@ describe('web app: an admin and a user in two browsers', { skip: skipWithoutChro
     await signInAsUser(user.page, userAccount.email);
 
     await composer(user.page).press('Enter');
-    await user.page.getByText('Write a message before sending.').waitFor();
+    await user.page.getByText('Write a message or add a file before sending.').waitFor();
     await composer(user.page).fill('x'.repeat(4001));
     await user.page.getByText('Too long: 4001 / 4000 characters. Shorten it to send.').waitFor();
     await composer(user.page).press('Enter');

@@ -1,10 +1,14 @@
 import { ApiError } from './api-error.js';
 import { nextPathOf } from './link-header.js';
+import { uploadFile } from './upload.js';
 import type {
+  AttachmentView,
   ConversationListItem,
   ConversationView,
   MessageView,
+  PublicOptions,
   ReadReceiptView,
+  SearchResultView,
   SessionView,
   UnreadCountView,
   UserView,
@@ -31,6 +35,9 @@ export interface ApiClientOptions {
 }
 
 const MESSAGE_PAGE_SIZE = 30;
+const SEARCH_PAGE_SIZE = 20;
+// Messages newer than a search hit are fetched in pages this big (the server's maximum).
+const NEWER_PAGE_SIZE = 100;
 const CONVERSATION_PAGE_SIZE = 30;
 
 function withQuery(path: string, query: Record<string, string | number | undefined>): string {
@@ -46,12 +53,14 @@ function withQuery(path: string, query: Record<string, string | number | undefin
 
 // The one REST client every view uses: same-origin JSON, bearer token, typed answers, ApiError on failure.
 export function createApiClient(options: ApiClientOptions) {
+  function authorization(): Record<string, string> {
+    const token = options.token();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  }
+
   async function request<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
     const token = options.token();
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) {
-      headers.authorization = `Bearer ${token}`;
-    }
+    const headers: Record<string, string> = { accept: 'application/json', ...authorization() };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
     }
@@ -84,6 +93,9 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   return {
+    async options(): Promise<PublicOptions> {
+      return (await request<PublicOptions>('GET', '/auth/options')).body;
+    },
     async login(email: string, password: string): Promise<SessionView> {
       return (await request<SessionView>('POST', '/auth/login', { email, password })).body;
     },
@@ -105,6 +117,41 @@ export function createApiClient(options: ApiClientOptions) {
     // Newest page first; `next` is the page of older messages. Each page is oldest → newest.
     messages(conversationId: number, olderPath?: string): Promise<Page<MessageView>> {
       return page(olderPath ?? withQuery(`/chat/conversations/${conversationId}/messages`, { limit: MESSAGE_PAGE_SIZE }));
+    },
+    // The page with this message in the middle; `next` is the page of older messages as usual.
+    messagesAround(conversationId: number, messageId: number): Promise<Page<MessageView>> {
+      return page(withQuery(`/chat/conversations/${conversationId}/messages`, { around: messageId, limit: MESSAGE_PAGE_SIZE }));
+    },
+    messagesAfter(conversationId: number, afterSeq: number, nextPath?: string): Promise<Page<MessageView>> {
+      return page(nextPath ?? withQuery(`/chat/conversations/${conversationId}/messages`, { afterSeq, limit: NEWER_PAGE_SIZE }));
+    },
+    search(q: string, nextPath?: string): Promise<Page<SearchResultView>> {
+      return page(nextPath ?? withQuery('/chat/search', { q, limit: SEARCH_PAGE_SIZE }));
+    },
+    // Attachment bytes need the bearer token, so <img src> and plain links cannot load them.
+    async download(path: string): Promise<Blob> {
+      let response: Response;
+      try {
+        response = await fetch(path, { headers: authorization() });
+      } catch {
+        throw new ApiError(0, 'NETWORK', 'Cannot reach the server. Check your connection and try again.');
+      }
+      if (!response.ok) {
+        throw new ApiError(response.status, 'UNKNOWN', `The server answered ${response.status}`);
+      }
+      return response.blob();
+    },
+    upload(file: Blob, fileName: string, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<AttachmentView> {
+      return uploadFile({ file, fileName, headers: authorization(), onProgress, signal });
+    },
+    async pushPublicKey(): Promise<string> {
+      return (await request<{ publicKey: string }>('GET', '/chat/push/vapid-public-key')).body.publicKey;
+    },
+    async addPushSubscription(subscription: PushSubscriptionJSON): Promise<void> {
+      await request('POST', '/chat/push/subscriptions', subscription);
+    },
+    async removePushSubscription(endpoint: string): Promise<void> {
+      await request('DELETE', '/chat/push/subscriptions', { endpoint });
     },
     async unreadCount(): Promise<UnreadCountView> {
       return (await request<UnreadCountView>('GET', '/chat/unread-count')).body;

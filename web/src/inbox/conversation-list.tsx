@@ -13,10 +13,12 @@ function preview(item: ConversationListItem, viewerId: number): string {
   if (!last) {
     return 'No messages yet';
   }
+  // A message may be only files: their names stand in for the text.
+  const text = last.content || last.attachments.map((attachment) => `📎 ${attachment.fileName}`).join(', ');
   if (sideOfMessage(last) === 'user') {
-    return last.content;
+    return text;
   }
-  return `${last.senderId === viewerId ? 'You' : last.sender.name}: ${last.content}`;
+  return `${last.senderId === viewerId ? 'You' : last.sender.name}: ${text}`;
 }
 
 function open(event: MouseEvent<HTMLAnchorElement>, id: number) {

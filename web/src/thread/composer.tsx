@@ -1,34 +1,45 @@
-import { type FormEvent, type KeyboardEvent, useId, useState } from 'react';
+import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
 import { MAX_MESSAGE_LENGTH, messageLength } from '../api/limits.js';
+import type { AttachmentView } from '../api/server-types.js';
+import { UploadChips } from '../attachments/upload-chips.js';
+import type { Uploads } from '../attachments/use-uploads.js';
 import styles from './composer.module.css';
 
 // The counter appears as the text nears the limit.
 const COUNTER_FROM = MAX_MESSAGE_LENGTH - 500;
 
 export interface ComposerProps {
-  onSend(content: string): void;
+  onSend(content: string, attachments: AttachmentView[]): void;
+  uploads: Uploads;
   onTypingActivity(): void;
   onTypingStop(): void;
   placeholder: string;
 }
 
-export function Composer({ onSend, onTypingActivity, onTypingStop, placeholder }: ComposerProps) {
+export function Composer({ onSend, uploads, onTypingActivity, onTypingStop, placeholder }: ComposerProps) {
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<string>();
   const inputId = useId();
   const hintId = useId();
   const length = messageLength(text);
   const isTooLong = length > MAX_MESSAGE_LENGTH;
+  const fileInput = useRef<HTMLInputElement>(null);
+  const readyCount = uploads.items.filter((item) => item.state === 'done').length;
+  const isEmpty = length === 0 && readyCount === 0;
 
   const submit = () => {
-    if (length === 0) {
-      setRefusal('Write a message before sending.');
+    if (uploads.isUploading) {
+      setRefusal('Wait for the files to finish uploading.');
+      return;
+    }
+    if (isEmpty) {
+      setRefusal('Write a message or add a file before sending.');
       return;
     }
     if (isTooLong) {
       return;
     }
-    onSend(text);
+    onSend(text, uploads.take());
     onTypingStop();
     setText('');
     setRefusal(undefined);
@@ -47,11 +58,46 @@ export function Composer({ onSend, onTypingActivity, onTypingStop, placeholder }
     submit();
   };
 
+  // Only files: pasted text keeps the browser's own handling.
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = Array.from(event.clipboardData.files);
+    if (files.length > 0) {
+      event.preventDefault();
+      setRefusal(undefined);
+      uploads.add(files);
+    }
+  };
+
   const hint = isTooLong
     ? `Too long: ${length} / ${MAX_MESSAGE_LENGTH} characters. Shorten it to send.`
     : (refusal ?? (length >= COUNTER_FROM ? `${length} / ${MAX_MESSAGE_LENGTH} characters` : ''));
   return (
     <form className={styles.composer} onSubmit={onSubmit}>
+      <UploadChips items={uploads.items} onRemove={uploads.remove} />
+      <button type="button" className={styles.attach} onClick={() => fileInput.current?.click()} aria-label="Attach files">
+        <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+          <path
+            d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="1.8"
+            strokeLinecap="round"
+          />
+        </svg>
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        data-testid="attach-input"
+        onChange={(event) => {
+          uploads.add(Array.from(event.target.files ?? []));
+          setRefusal(undefined);
+          // The same file can be chosen again after removing it.
+          event.target.value = '';
+        }}
+      />
       <label htmlFor={inputId} className="visually-hidden">
         Message
       </label>
@@ -71,9 +117,10 @@ export function Composer({ onSend, onTypingActivity, onTypingStop, placeholder }
           }
         }}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
         onBlur={onTypingStop}
       />
-      <button type="submit" className={styles.send} aria-disabled={isTooLong || length === 0}>
+      <button type="submit" className={styles.send} aria-disabled={isTooLong || isEmpty || uploads.isUploading}>
         Send
       </button>
       <p id={hintId} className={isTooLong || refusal ? styles.error : styles.hint} aria-live="polite">

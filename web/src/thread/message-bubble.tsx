@@ -1,4 +1,5 @@
 import type { MessageView } from '../api/server-types.js';
+import { MessageAttachments } from '../attachments/message-attachments.js';
 import { formatTime } from './day-groups.js';
 import styles from './message-list.module.css';
 import { MessageText } from './message-text.js';
@@ -10,9 +11,12 @@ export function MessageBubble({ message, isOwn, showSender }: { message: Message
     <li className={isOwn ? styles.own : styles.theirs} data-message-id={message.id}>
       <div className={styles.bubble}>
         {showSender && <span className={styles.sender}>{message.sender.name}</span>}
-        <p className={styles.text}>
-          <MessageText text={message.content} />
-        </p>
+        <MessageAttachments attachments={message.attachments} />
+        {message.content && (
+          <p className={styles.text}>
+            <MessageText text={message.content} />
+          </p>
+        )}
         <span className={styles.meta}>
           <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
           {isOwn && (
@@ -31,9 +35,18 @@ export function OutgoingBubble({ item, onRetry, onDiscard }: { item: OutgoingMes
   return (
     <li className={styles.own} data-outgoing={item.state}>
       <div className={item.state === 'failed' ? styles.failedBubble : styles.bubble}>
-        <p className={styles.text}>
-          <MessageText text={item.content} />
-        </p>
+        {item.attachments.length > 0 && (
+          <ul className={styles.outgoingFiles} aria-label="Files">
+            {item.attachments.map((attachment) => (
+              <li key={attachment.id}>{attachment.fileName}</li>
+            ))}
+          </ul>
+        )}
+        {item.content && (
+          <p className={styles.text}>
+            <MessageText text={item.content} />
+          </p>
+        )}
         {item.state === 'sending' ? (
           <span className={styles.meta}>Sending…</span>
         ) : (

@@ -1,4 +1,4 @@
-import type { MessageView } from '../api/server-types.js';
+import type { AttachmentView, MessageView } from '../api/server-types.js';
 import { markWrittenBy, mergeMessages } from './message-order.js';
 import type { Side } from './sides.js';
 
@@ -6,6 +6,8 @@ import type { Side } from './sides.js';
 export interface OutgoingMessage {
   clientMessageId: string;
   content: string;
+  // Uploaded already; a retry sends the same ids.
+  attachments: AttachmentView[];
   // Undefined: the first message, which starts the conversation (for an admin: with userId).
   conversationId?: number;
   userId?: number;

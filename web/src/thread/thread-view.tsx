@@ -1,4 +1,6 @@
+import { type DragEvent, useState } from 'react';
 import type { TypingView } from '../api/server-types.js';
+import { useUploads } from '../attachments/use-uploads.js';
 import { Composer } from './composer.js';
 import { MessageList } from './message-list.js';
 import styles from './thread-view.module.css';
@@ -25,13 +27,50 @@ export interface ThreadViewProps {
 export function ThreadView({ thread, viewer, emptyText, placeholder }: ThreadViewProps) {
   const typing = useRemoteTyping(thread.conversationId);
   const signal = useTypingSignal(thread.conversationId);
+  const uploads = useUploads();
+  const [isDragging, setIsDragging] = useState(false);
+
+  // Files dropped anywhere on the conversation go to the composer.
+  const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
+  const onDragOver = (event: DragEvent) => {
+    if (hasFiles(event)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+      setIsDragging(true);
+    }
+  };
+  const onDragLeave = (event: DragEvent) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) {
+      setIsDragging(false);
+    }
+  };
+  const onDrop = (event: DragEvent) => {
+    setIsDragging(false);
+    if (event.dataTransfer.files.length > 0) {
+      event.preventDefault();
+      uploads.add(Array.from(event.dataTransfer.files));
+    }
+  };
+
   return (
-    <div className={styles.thread}>
+    <div
+      className={styles.thread}
+      data-dragging={isDragging || undefined}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+      onDrop={onDrop}
+    >
       <MessageList thread={thread} viewerId={viewer.id} emptyText={emptyText} />
       <p className={styles.typing} aria-live="polite" data-testid="typing-line">
         {typingLine(typing, viewer.role)}
       </p>
-      <Composer onSend={thread.send} onTypingActivity={signal.onActivity} onTypingStop={signal.stop} placeholder={placeholder} />
+      <Composer
+        onSend={thread.send}
+        uploads={uploads}
+        onTypingActivity={signal.onActivity}
+        onTypingStop={signal.stop}
+        placeholder={placeholder}
+      />
     </div>
   );
 }

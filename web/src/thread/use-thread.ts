@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { emitWithAck, SendRejectedError, sendWithRetry, syncConversations } from '../api/chat-socket.js';
 import { newClientMessageId } from '../api/client-message-id.js';
-import type { MessageView, Role } from '../api/server-types.js';
+import type { AttachmentView, MessageView, Role } from '../api/server-types.js';
 import { useChatConnection } from '../realtime/connection-context.js';
 import { useSocketEvent } from '../realtime/use-socket-event.js';
 import { useSignedIn } from '../session/session-context.js';
@@ -31,7 +31,7 @@ export interface Thread {
   isLoadingOlder: boolean;
   viewerSide: Side;
   loadOlder(): void;
-  send(content: string): void;
+  send(content: string, attachments: AttachmentView[]): void;
   retry(clientMessageId: string): void;
   discard(clientMessageId: string): void;
   reload(): void;
@@ -40,7 +40,8 @@ export interface Thread {
 function payloadOf(item: OutgoingMessage) {
   const target =
     item.conversationId !== undefined ? { conversationId: item.conversationId } : item.userId !== undefined ? { userId: item.userId } : {};
-  return { ...target, content: item.content, clientMessageId: item.clientMessageId };
+  const attachmentIds = item.attachments.length > 0 ? { attachmentIds: item.attachments.map((attachment) => attachment.id) } : {};
+  return { ...target, content: item.content, clientMessageId: item.clientMessageId, ...attachmentIds };
 }
 
 // One conversation's messages: history pages, live events, catch-up after (re)connects, sends and read receipts.
@@ -158,11 +159,12 @@ export function useThread(options: ThreadOptions): Thread {
   }, [api]);
 
   const send = useCallback(
-    (content: string) => {
+    (content: string, attachments: AttachmentView[]) => {
       const current = stateRef.current;
       const item: OutgoingMessage = {
         clientMessageId: newClientMessageId(),
         content: content.trim(),
+        attachments,
         conversationId: current.conversationId,
         userId: current.conversationId === undefined ? current.draftUserId : undefined,
         state: 'sending',
