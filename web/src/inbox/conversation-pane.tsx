@@ -21,11 +21,24 @@ export function BackToList() {
   );
 }
 
-export function ConversationPane({ conversationId, onMarkedRead }: { conversationId: number; onMarkedRead(conversationId: number): void }) {
+export interface ConversationPaneProps {
+  conversationId: number;
+  // A search hit to load the conversation around and scroll to.
+  focusMessageId?: number;
+  onMarkedRead(conversationId: number): void;
+}
+
+export function ConversationPane({ conversationId, focusMessageId, onMarkedRead }: ConversationPaneProps) {
   const { api, session } = useSignedIn();
   const loaded = useConversation(conversationId);
   const conversation = loaded.state === 'ready' ? loaded.conversation : undefined;
-  const thread = useThread({ conversationId, conversationUserId: conversation?.userId, viewer: session.user, onMarkedRead });
+  const thread = useThread({
+    conversationId,
+    focusMessageId,
+    conversationUserId: conversation?.userId,
+    viewer: session.user,
+    onMarkedRead,
+  });
   const [statusFailure, setStatusFailure] = useState<string>();
   const [isChangingStatus, setIsChangingStatus] = useState(false);
 

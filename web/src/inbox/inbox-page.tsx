@@ -1,8 +1,11 @@
-import { useId, useState } from 'react';
+import { type KeyboardEvent, useId, useState } from 'react';
 import type { ConversationStatus } from '../api/api-client.js';
+import type { SearchResultView } from '../api/server-types.js';
 import { useDocumentTitle } from '../document-title.js';
-import { inboxSelectionOf, ROUTES } from '../routing/routes.js';
+import { conversationRoute, inboxSelectionOf, ROUTES } from '../routing/routes.js';
 import { navigate } from '../routing/use-route.js';
+import { SearchResults } from '../search/search-results.js';
+import { useMessageSearch } from '../search/use-message-search.js';
 import { useSignedIn } from '../session/session-context.js';
 import { usePageVisible } from '../thread/use-page-visible.js';
 import { ConversationList } from './conversation-list.js';
@@ -30,6 +33,24 @@ export function InboxPage({ path }: { path: string }) {
   const openId = selection.kind === 'conversation' ? selection.id : undefined;
   const unread = useUnreadCounts(openId, usePageVisible());
   const searchId = useId();
+  const messageSearchId = useId();
+  const [messageQuery, setMessageQuery] = useState('');
+  const messageSearch = useMessageSearch(useDebounced(messageQuery, SEARCH_DELAY_MS));
+  const isSearchingMessages = messageQuery.trim() !== '';
+  // The search hit last opened: its conversation loads around it and scrolls to it.
+  const [jump, setJump] = useState<{ conversationId: number; messageId: number }>();
+  const focusMessageId = jump && jump.conversationId === openId ? jump.messageId : undefined;
+
+  const openHit = (hit: SearchResultView) => {
+    setJump({ conversationId: hit.conversation.id, messageId: hit.message.id });
+    navigate(conversationRoute(hit.conversation.id));
+  };
+  const onMessageSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      setMessageQuery('');
+    }
+  };
   useDocumentTitle('Inbox', unread.total);
 
   return (
@@ -44,38 +65,64 @@ export function InboxPage({ path }: { path: string }) {
           </button>
         </div>
         <div className={styles.tools}>
-          <div role="group" aria-label="Show conversations" className={styles.filters}>
-            {FILTERS.map((filter) => (
-              <button
-                key={filter.label}
-                type="button"
-                className={styles.filter}
-                aria-pressed={status === filter.status}
-                onClick={() => setStatus(filter.status)}
-              >
-                {filter.label}
-              </button>
-            ))}
-          </div>
-          <label htmlFor={searchId} className="visually-hidden">
-            Search by user name or email
+          <label htmlFor={messageSearchId} className="visually-hidden">
+            Search messages
           </label>
           <input
-            id={searchId}
+            id={messageSearchId}
             type="search"
             className={styles.search}
-            placeholder="Search name or email"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
+            placeholder="Search messages"
+            value={messageQuery}
+            onChange={(event) => setMessageQuery(event.target.value)}
+            onKeyDown={onMessageSearchKey}
           />
+          {/* Status and name filters apply to the conversation list, not to message hits. */}
+          {!isSearchingMessages && (
+            <>
+              <div role="group" aria-label="Show conversations" className={styles.filters}>
+                {FILTERS.map((filter) => (
+                  <button
+                    key={filter.label}
+                    type="button"
+                    className={styles.filter}
+                    aria-pressed={status === filter.status}
+                    onClick={() => setStatus(filter.status)}
+                  >
+                    {filter.label}
+                  </button>
+                ))}
+              </div>
+              <label htmlFor={searchId} className="visually-hidden">
+                Search by user name or email
+              </label>
+              <input
+                id={searchId}
+                type="search"
+                className={styles.search}
+                placeholder="Search name or email"
+                value={search}
+                onChange={(event) => setSearch(event.target.value)}
+              />
+            </>
+          )}
         </div>
         <div className={styles.listScroller}>
-          <ConversationList list={list} unread={unread} selectedId={openId} viewerId={session.user.id} />
+          {isSearchingMessages ? (
+            <SearchResults search={messageSearch} selectedMessageId={focusMessageId} onOpen={openHit} />
+          ) : (
+            <ConversationList list={list} unread={unread} selectedId={openId} viewerId={session.user.id} />
+          )}
         </div>
       </nav>
       <section className={styles.pane} aria-label="Conversation">
         {selection.kind === 'conversation' && (
-          <ConversationPane key={selection.id} conversationId={selection.id} onMarkedRead={unread.markRead} />
+          <ConversationPane
+            key={`${selection.id}:${focusMessageId ?? ''}`}
+            conversationId={selection.id}
+            focusMessageId={focusMessageId}
+            onMarkedRead={unread.markRead}
+          />
         )}
         {selection.kind === 'new' && <NewConversationPanel />}
         {selection.kind === 'none' && <p className={styles.empty}>Pick a conversation on the left, or start a new one.</p>}

@@ -5,10 +5,18 @@ import styles from './message-list.module.css';
 import { MessageText } from './message-text.js';
 import type { OutgoingMessage } from './thread-state.js';
 
-export function MessageBubble({ message, isOwn, showSender }: { message: MessageView; isOwn: boolean; showSender: boolean }) {
+export interface MessageBubbleProps {
+  message: MessageView;
+  isOwn: boolean;
+  showSender: boolean;
+  // The search hit this thread was opened at: briefly highlighted.
+  isFocused?: boolean;
+}
+
+export function MessageBubble({ message, isOwn, showSender, isFocused }: MessageBubbleProps) {
   const receipt = message.isRead ? 'Read' : 'Sent';
   return (
-    <li className={isOwn ? styles.own : styles.theirs} data-message-id={message.id}>
+    <li className={isOwn ? styles.own : styles.theirs} data-message-id={message.id} data-focused={isFocused || undefined}>
       <div className={styles.bubble}>
         {showSender && <span className={styles.sender}>{message.sender.name}</span>}
         <MessageAttachments attachments={message.attachments} />

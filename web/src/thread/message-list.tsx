@@ -12,6 +12,7 @@ export function MessageList({ thread, viewerId, emptyText }: { thread: Thread; v
   const scroller = useRef<HTMLDivElement>(null);
   const isAtBottom = useRef(true);
   const previous = useRef<{ firstId?: number; lastKey?: string; scrollHeight: number }>({ scrollHeight: 0 });
+  const focusedId = useRef<number>(undefined);
   const { messages, outgoing } = thread;
   const firstId = messages[0]?.id;
   const lastOutgoing = outgoing.at(-1);
@@ -34,6 +35,14 @@ export function MessageList({ thread, viewerId, emptyText }: { thread: Thread; v
     } else if (lastKey !== before.lastKey && (isAtBottom.current || isLastOwn)) {
       element.scrollTop = element.scrollHeight;
       isAtBottom.current = true;
+    }
+    // A search hit: once it is rendered, it goes to the middle of the view (after the bottom scroll above).
+    const focusId = thread.focusMessageId;
+    const target = focusId !== undefined && focusedId.current !== focusId ? element.querySelector(`[data-message-id="${focusId}"]`) : null;
+    if (target) {
+      target.scrollIntoView({ block: 'center' });
+      focusedId.current = focusId;
+      isAtBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < EDGE_PX;
     }
     previous.current = { firstId, lastKey, scrollHeight: element.scrollHeight };
   });
@@ -83,7 +92,15 @@ export function MessageList({ thread, viewerId, emptyText }: { thread: Thread; v
               const previousMessage = group.items[index - 1];
               // Names help where several people write on one side (support agents) or when the side changes.
               const showSender = message.senderId !== viewerId && previousMessage?.senderId !== message.senderId;
-              return <MessageBubble key={message.id} message={message} isOwn={isOwn} showSender={showSender} />;
+              return (
+                <MessageBubble
+                  key={message.id}
+                  message={message}
+                  isOwn={isOwn}
+                  showSender={showSender}
+                  isFocused={message.id === thread.focusMessageId}
+                />
+              );
             })}
           </ol>
         </section>

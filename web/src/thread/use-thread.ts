@@ -5,6 +5,7 @@ import type { AttachmentView, MessageView, Role } from '../api/server-types.js';
 import { useChatConnection } from '../realtime/connection-context.js';
 import { useSocketEvent } from '../realtime/use-socket-event.js';
 import { useSignedIn } from '../session/session-context.js';
+import { loadAround } from './load-around.js';
 import { lastSeqOf } from './message-order.js';
 import { otherSide, type Side, sideOfMessage, sideOfReader, sideOfRole } from './sides.js';
 import { initialThreadState, type OutgoingMessage, threadReducer, visibleOutgoing } from './thread-state.js';
@@ -13,6 +14,8 @@ import { usePageVisible } from './use-page-visible.js';
 export interface ThreadOptions {
   // Undefined until the conversation exists: the first message creates it.
   conversationId?: number;
+  // Load the page around this message (a search hit) instead of the newest one, and scroll to it.
+  focusMessageId?: number;
   // The conversation's user (read receipts name a reader; this tells which side read).
   conversationUserId?: number;
   // Admins starting a conversation: whom to write to.
@@ -24,6 +27,7 @@ export interface ThreadOptions {
 
 export interface Thread {
   conversationId?: number;
+  focusMessageId?: number;
   messages: MessageView[];
   outgoing: OutgoingMessage[];
   load: 'idle' | 'loading' | 'ready' | 'error';
@@ -46,7 +50,7 @@ function payloadOf(item: OutgoingMessage) {
 
 // One conversation's messages: history pages, live events, catch-up after (re)connects, sends and read receipts.
 export function useThread(options: ThreadOptions): Thread {
-  const { conversationId, conversationUserId, draftUserId, viewer, onConversationStarted, onMarkedRead } = options;
+  const { conversationId, focusMessageId, conversationUserId, draftUserId, viewer, onConversationStarted, onMarkedRead } = options;
   const { api } = useSignedIn();
   const { socket, catchUps } = useChatConnection();
   const [state, dispatch] = useReducer(threadReducer, initialThreadState);
@@ -64,14 +68,15 @@ export function useThread(options: ThreadOptions): Thread {
       return;
     }
     let isCurrent = true;
-    api.messages(conversationId).then(
+    const firstPage = focusMessageId === undefined ? api.messages(conversationId) : loadAround(api, conversationId, focusMessageId);
+    firstPage.then(
       (page) => isCurrent && dispatch({ type: 'loaded', conversationId, messages: page.items, olderPath: page.next }),
       () => isCurrent && dispatch({ type: 'loadFailed', conversationId }),
     );
     return () => {
       isCurrent = false;
     };
-  }, [api, conversationId, draftUserId, loadCount]);
+  }, [api, conversationId, focusMessageId, draftUserId, loadCount]);
 
   // The first message created the conversation: let the page know its id.
   const startedId = state.conversationId;
@@ -191,6 +196,7 @@ export function useThread(options: ThreadOptions): Thread {
 
   return {
     conversationId: state.conversationId,
+    focusMessageId,
     messages: state.messages,
     outgoing: visibleOutgoing(state),
     load: state.load,
