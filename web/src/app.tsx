@@ -3,13 +3,19 @@ import { AuthPage } from './auth/auth-page.js';
 import { InboxPage } from './inbox/inbox-page.js';
 import { AppShell } from './layout/app-shell.js';
 import { ChatConnectionProvider } from './realtime/connection-context.js';
-import { ROUTES } from './routing/routes.js';
+import { conversationRoute, ROUTES } from './routing/routes.js';
 import { useRoute } from './routing/use-route.js';
 import { useSession } from './session/session-context.js';
 import { UserChatPage } from './user-chat/user-chat-page.js';
 
 function homeOf(role: string): string {
   return role === 'ADMIN' ? ROUTES.inbox : ROUTES.userChat;
+}
+
+// A push notification opens "/?conversation=<id>": admins go to that conversation, users to their chat.
+function landingOf(role: string): string {
+  const id = Number(new URLSearchParams(window.location.search).get('conversation'));
+  return role === 'ADMIN' && Number.isSafeInteger(id) && id > 0 ? conversationRoute(id) : homeOf(role);
 }
 
 function isAllowed(path: string, role: string): boolean {
@@ -26,7 +32,7 @@ export function App() {
     if (!role && path !== ROUTES.signIn && path !== ROUTES.signUp) {
       navigate(ROUTES.signIn, { replace: true });
     } else if (role && !isAllowed(path, role)) {
-      navigate(homeOf(role), { replace: true });
+      navigate(landingOf(role), { replace: true });
     }
   }, [role, path, navigate]);
 

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -47,8 +47,8 @@ export class WatchedPage {
     page.on('pageerror', (error) => this.errors.push(`uncaught: ${error.message}`));
   }
 
-  static async open(browser: Browser, baseURL: string, viewport = DESKTOP): Promise<WatchedPage> {
-    const context = await browser.newContext({ baseURL, viewport });
+  static async open(browser: Browser, baseURL: string, viewport = DESKTOP, options: BrowserContextOptions = {}): Promise<WatchedPage> {
+    const context = await browser.newContext({ ...options, baseURL, viewport });
     return new WatchedPage(context, await context.newPage());
   }
 

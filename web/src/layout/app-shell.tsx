@@ -1,10 +1,23 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
+import { resumePush, stopPush } from '../push/push-registration.js';
 import { ConnectionBanner } from '../realtime/connection-banner.js';
 import { useSignedIn } from '../session/session-context.js';
 import styles from './app-shell.module.css';
 
 export function AppShell({ children }: { children: ReactNode }) {
-  const { session, signOut } = useSignedIn();
+  const { api, session, signOut } = useSignedIn();
+  const [isSigningOut, setIsSigningOut] = useState(false);
+  const token = session.accessToken;
+  useEffect(() => {
+    void resumePush(api);
+  }, [api, token]);
+
+  // This browser's push subscription is removed while the token still works.
+  const onSignOut = () => {
+    setIsSigningOut(true);
+    void stopPush(api).then(signOut);
+  };
+
   return (
     <div className={styles.shell}>
       <header className={styles.header}>
@@ -13,8 +26,8 @@ export function AppShell({ children }: { children: ReactNode }) {
           <span className={styles.name} title={session.user.email}>
             {session.user.name}
           </span>
-          <button type="button" className="secondary-button" onClick={signOut}>
-            Sign out
+          <button type="button" className="secondary-button" onClick={onSignOut} disabled={isSigningOut}>
+            {isSigningOut ? 'Signing out…' : 'Sign out'}
           </button>
         </span>
       </header>

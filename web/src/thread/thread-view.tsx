@@ -1,6 +1,8 @@
 import { type DragEvent, useState } from 'react';
-import type { TypingView } from '../api/server-types.js';
+import type { AttachmentView, TypingView } from '../api/server-types.js';
 import { useUploads } from '../attachments/use-uploads.js';
+import { offerPush } from '../push/push-registration.js';
+import { useSignedIn } from '../session/session-context.js';
 import { Composer } from './composer.js';
 import { MessageList } from './message-list.js';
 import styles from './thread-view.module.css';
@@ -28,6 +30,12 @@ export function ThreadView({ thread, viewer, emptyText, placeholder }: ThreadVie
   const typing = useRemoteTyping(thread.conversationId);
   const signal = useTypingSignal(thread.conversationId);
   const uploads = useUploads();
+  const { api } = useSignedIn();
+  // Notifications are offered once the person has written (never on load), from the send gesture itself.
+  const send = (content: string, attachments: AttachmentView[]) => {
+    thread.send(content, attachments);
+    void offerPush(api);
+  };
   const [isDragging, setIsDragging] = useState(false);
 
   // Files dropped anywhere on the conversation go to the composer.
@@ -64,13 +72,7 @@ export function ThreadView({ thread, viewer, emptyText, placeholder }: ThreadVie
       <p className={styles.typing} aria-live="polite" data-testid="typing-line">
         {typingLine(typing, viewer.role)}
       </p>
-      <Composer
-        onSend={thread.send}
-        uploads={uploads}
-        onTypingActivity={signal.onActivity}
-        onTypingStop={signal.stop}
-        placeholder={placeholder}
-      />
+      <Composer onSend={send} uploads={uploads} onTypingActivity={signal.onActivity} onTypingStop={signal.stop} placeholder={placeholder} />
     </div>
   );
 }
