@@ -8,6 +8,7 @@ import { startServer, type TestServer } from '../support/server.js';
 import { assertWebBuilt, launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
 import { attachFile, imagePreviews, loadedWidth, pasteScreenshot, uploadChips, waitForUploadsDone } from './support/attachments-ui.js';
 import { composer, messageList, sendMessage, signInAsAdmin, signInAsUser, waitForBubble } from './support/chat-ui.js';
+import { lowContrastTexts } from './support/contrast.js';
 import { eventually } from './support/eventually.js';
 
 // A minimal but well-formed PDF: the server decides the type by its magic bytes.
@@ -58,6 +59,7 @@ describe('web app attachments: paste, paperclip, previews, lightbox, downloads',
     assert.ok((await loadedWidth(preview.locator('img'))) > 0, 'the thumbnail loaded through the token');
     assert.ok((await loadedWidth(imagePreviews(user.page).first().locator('img'))) > 0, 'the sender sees it too');
     await screenshot(admin.page, 'attachments-thread-desktop');
+    assert.deepEqual(await lowContrastTexts(admin.page), []);
 
     await preview.click();
     const lightbox = admin.page.getByRole('dialog');
@@ -88,6 +90,7 @@ describe('web app attachments: paste, paperclip, previews, lightbox, downloads',
 
     const chip = messageList(admin.page).getByTestId('file-chip').filter({ hasText: 'invoice-march.pdf' });
     assert.match((await chip.textContent()) ?? '', /invoice-march\.pdf.*B/);
+    assert.deepEqual(await lowContrastTexts(admin.page), []);
     const [download] = await Promise.all([admin.page.waitForEvent('download'), chip.click()]);
     assert.equal(download.suggestedFilename(), 'invoice-march.pdf');
     const path = await download.path();
@@ -112,5 +115,34 @@ describe('web app attachments: paste, paperclip, previews, lightbox, downloads',
     // The browser logs the refused upload's 415 as a failed resource load; nothing else may appear.
     await eventually(() => assert.deepEqual(user.unexpectedErrors([/status of 415/]), []));
     await user.close();
+  });
+
+  it('takes files dropped on the conversation, and refuses a too-large one without uploading it', async () => {
+    const { admin, user } = await signedIn();
+    const uploads: string[] = [];
+    user.page.on('request', (request) => request.url().endsWith('/chat/attachments') && uploads.push(request.method()));
+    const drop = async (fileScript: string) => {
+      const dataTransfer = await user.page.evaluateHandle(`(() => {
+        const data = new DataTransfer();
+        data.items.add(${fileScript});
+        return data;
+      })()`);
+      await messageList(user.page).dispatchEvent('dragover', { dataTransfer });
+      await messageList(user.page).dispatchEvent('drop', { dataTransfer });
+    };
+
+    await drop(`new File([new Uint8Array(11 * 1024 * 1024)], 'huge.png', { type: 'image/png' })`);
+    await uploadChips(user.page).getByRole('alert').filter({ hasText: 'Too large: files can be up to 10 MB' }).waitFor();
+    assert.deepEqual(uploads, [], 'refused before uploading');
+    await screenshot(user.page, 'attachments-composer-refused');
+    await uploadChips(user.page).getByRole('button', { name: 'Remove huge.png' }).click();
+
+    await drop(`new File(['Order 1234: two umbrellas'], 'notes.txt', { type: 'text/plain' })`);
+    await waitForUploadsDone(user.page, 1);
+    assert.deepEqual(uploads, ['POST']);
+    await composer(user.page).press('Enter');
+    await messageList(admin.page).getByTestId('file-chip').filter({ hasText: 'notes.txt' }).waitFor();
+    assert.deepEqual([...admin.unexpectedErrors(), ...user.unexpectedErrors()], []);
+    await Promise.all([admin.close(), user.close()]);
   });
 });

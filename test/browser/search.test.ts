@@ -6,6 +6,7 @@ import { type Api, apiClient } from '../support/http.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { assertWebBuilt, launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
 import { conversationItem, messageList, signInAsAdmin } from './support/chat-ui.js';
+import { lowContrastTexts } from './support/contrast.js';
 import { eventually } from './support/eventually.js';
 
 const FILLER_MESSAGES = 64;
@@ -54,6 +55,7 @@ describe('web app message search: highlighted hits, jump to an old message', { s
     assert.equal(await hit.locator('mark').textContent(), 'Zanzibar');
     assert.match((await hit.textContent()) ?? '', /parcel was shipped to Zanzibar/);
     await screenshot(admin.page, 'search-results-desktop');
+    assert.deepEqual(await lowContrastTexts(admin.page), []);
 
     await hit.click();
     await admin.page.waitForURL(`**/inbox/${conversationId}`);

@@ -116,6 +116,18 @@ describe('web app: signing in and out', { skip: skipWithoutChromium }, () => {
     assert.deepEqual(watched.unexpectedErrors([/status of 403/]), []);
   });
 
+  it('hides sign-up from the start where the server says registration is off (GET /auth/options)', async () => {
+    const watched = await WatchedPage.open(browser, closedServer.url);
+    const options = watched.page.waitForResponse((response) => response.url().endsWith('/auth/options'));
+    await watched.page.goto('/sign-in');
+    assert.equal((await options).status(), 200);
+    await watched.page.getByRole('heading', { name: 'Sign in to Support chat' }).waitFor();
+    await watched.page.getByRole('link', { name: 'Create an account' }).waitFor({ state: 'detached' });
+    await watched.page.goto('/sign-up');
+    await watched.page.getByRole('status').filter({ hasText: 'This server does not accept new accounts' }).waitFor();
+    assert.deepEqual(watched.unexpectedErrors(), []);
+  });
+
   it('sends a person back to sign-in with a message when the session expired, not to a blank page', async () => {
     const account = await createAccount(api, 'USER');
     // Known expired in the browser: caught on load.

@@ -1,5 +1,6 @@
 import { type FormEvent, type MouseEvent, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
+import { useServerOptions } from '../api/server-options.js';
 import { useDocumentTitle } from '../document-title.js';
 import { ROUTES } from '../routing/routes.js';
 import { useRoute } from '../routing/use-route.js';
@@ -17,8 +18,10 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const [name, setName] = useState('');
   const [failure, setFailure] = useState<string>();
   const [isBusy, setIsBusy] = useState(false);
-  // Learnt from the server's answer: there is no way to ask before trying.
-  const [isRegistrationClosed, setIsRegistrationClosed] = useState(false);
+  // From GET /auth/options, or learnt from a refused sign-up (a server older than that endpoint).
+  const [isRefused, setIsRefused] = useState(false);
+  const options = useServerOptions(api);
+  const isRegistrationClosed = isRefused || (options.isKnown && !options.registration);
   const isSignUp = mode === 'sign-up';
   useDocumentTitle(isSignUp ? 'Create an account' : 'Sign in');
 
@@ -29,7 +32,7 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       signIn(isSignUp ? await api.register({ email, password, name }) : await api.login(email, password));
     } catch (error) {
       if (error instanceof ApiError && error.code === 'REGISTRATION_CLOSED') {
-        setIsRegistrationClosed(true);
+        setIsRefused(true);
       }
       setFailure(authFailureMessage(error));
       setIsBusy(false);
@@ -55,6 +58,11 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         {notice && !isSignUp && (
           <p className={styles.notice} role="status">
             {notice}
+          </p>
+        )}
+        {isSignUp && isRegistrationClosed && (
+          <p className={styles.notice} role="status">
+            This server does not accept new accounts. Ask an administrator for one.
           </p>
         )}
         {isSignUp && (
