@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient } from './api-client.js';
+import { MAX_MESSAGE_LENGTH } from './limits.js';
 import type { PublicOptions } from './server-types.js';
 
 // The server's defaults, used until (or if never) GET /auth/options answers.
 export const DEFAULT_OPTIONS: PublicOptions = {
   registration: true,
-  maxMessageLength: 4000,
+  maxMessageLength: MAX_MESSAGE_LENGTH,
   maxAttachmentBytes: 10 * 1024 * 1024,
   maxAttachmentsPerMessage: 5,
 };

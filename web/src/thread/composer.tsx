@@ -1,12 +1,14 @@
 import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
-import { MAX_MESSAGE_LENGTH, messageLength } from '../api/limits.js';
+import { messageLength } from '../api/limits.js';
+import { useServerOptions } from '../api/server-options.js';
 import type { AttachmentView } from '../api/server-types.js';
 import { UploadChips } from '../attachments/upload-chips.js';
 import type { Uploads } from '../attachments/use-uploads.js';
+import { useSignedIn } from '../session/session-context.js';
 import styles from './composer.module.css';
 
-// The counter appears as the text nears the limit.
-const COUNTER_FROM = MAX_MESSAGE_LENGTH - 500;
+// The counter appears this close to the limit.
+const COUNTER_MARGIN = 500;
 
 export interface ComposerProps {
   onSend(content: string, attachments: AttachmentView[]): void;
@@ -22,7 +24,9 @@ export function Composer({ onSend, uploads, onTypingActivity, onTypingStop, plac
   const inputId = useId();
   const hintId = useId();
   const length = messageLength(text);
-  const isTooLong = length > MAX_MESSAGE_LENGTH;
+  // The server's configured limit (its default until GET /auth/options answers).
+  const { maxMessageLength } = useServerOptions(useSignedIn().api);
+  const isTooLong = length > maxMessageLength;
   const fileInput = useRef<HTMLInputElement>(null);
   const readyCount = uploads.items.filter((item) => item.state === 'done').length;
   const isEmpty = length === 0 && readyCount === 0;
@@ -69,8 +73,8 @@ export function Composer({ onSend, uploads, onTypingActivity, onTypingStop, plac
   };
 
   const hint = isTooLong
-    ? `Too long: ${length} / ${MAX_MESSAGE_LENGTH} characters. Shorten it to send.`
-    : (refusal ?? (length >= COUNTER_FROM ? `${length} / ${MAX_MESSAGE_LENGTH} characters` : ''));
+    ? `Too long: ${length} / ${maxMessageLength} characters. Shorten it to send.`
+    : (refusal ?? (length >= maxMessageLength - COUNTER_MARGIN ? `${length} / ${maxMessageLength} characters` : ''));
   return (
     <form className={styles.composer} onSubmit={onSubmit}>
       <UploadChips items={uploads.items} onRemove={uploads.remove} />
