@@ -6,8 +6,16 @@ import { createAccount, type TestAccount } from '../support/accounts.js';
 import { type Api, apiClient } from '../support/http.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { assertWebBuilt, launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
-import { attachFile, imagePreviews, loadedWidth, pasteScreenshot, uploadChips, waitForUploadsDone } from './support/attachments-ui.js';
-import { composer, messageList, sendMessage, signInAsAdmin, signInAsUser, waitForBubble } from './support/chat-ui.js';
+import {
+  attachButton,
+  attachFile,
+  imagePreviews,
+  loadedWidth,
+  pasteScreenshot,
+  uploadChips,
+  waitForUploadsDone,
+} from './support/attachments-ui.js';
+import { composer, messageList, sendMessage, signInAsAdmin, signInAsUser, tabTo, waitForBubble } from './support/chat-ui.js';
 import { lowContrastTexts } from './support/contrast.js';
 import { eventually } from './support/eventually.js';
 
@@ -80,10 +88,11 @@ describe('web app attachments: paste, paperclip, previews, lightbox, downloads',
     await Promise.all([admin.close(), user.close()]);
   });
 
-  it('sends a PDF chosen with the paperclip, which the admin downloads byte for byte', async () => {
+  it('sends a PDF chosen with the paperclip (from the keyboard), which the admin downloads byte for byte', async () => {
     const { admin, user } = await signedIn();
 
-    await attachFile(user.page, { name: 'invoice-march.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await tabTo(user.page, attachButton(user.page));
+    await attachFile(user.page, { name: 'invoice-march.pdf', mimeType: 'application/pdf', buffer: PDF }, { viaKeyboard: true });
     await waitForUploadsDone(user.page, 1);
     await sendMessage(user.page, 'Here is the invoice');
     await waitForBubble(admin.page, 'Here is the invoice');

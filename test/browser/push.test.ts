@@ -6,7 +6,7 @@ import { createAccount } from '../support/accounts.js';
 import { type Api, apiClient } from '../support/http.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { assertWebBuilt, DESKTOP, launchBrowser, skipWithoutChromium, WatchedPage } from './support/browser.js';
-import { sendMessage, signInAsUser, waitForBubble } from './support/chat-ui.js';
+import { sendMessage, signInAsAdmin, signInAsUser, waitForBubble } from './support/chat-ui.js';
 
 // Page- and worker-side code is passed as strings: the test project is compiled without DOM types.
 const COUNT_PERMISSION_PROMPTS = `
@@ -150,5 +150,17 @@ describe('web app push notifications: service worker, permission after the first
     await user.page.getByRole('heading', { name: 'Sign in to Support chat' }).waitFor();
     assert.deepEqual(user.unexpectedErrors(), []);
     await user.close();
+  });
+
+  it('takes an admin from a notification link (/?conversation=<id>) to that conversation', async () => {
+    const [adminAccount, userAccount] = await Promise.all([createAccount(api, 'ADMIN'), createAccount(api, 'USER')]);
+    const first = await api('POST', '/chat/messages', { token: userAccount.token, body: { content: 'Notify the admin' } });
+    const admin = await WatchedPage.open(browser, server.url);
+    await signInAsAdmin(admin.page, adminAccount.email);
+    await admin.page.goto(`/?conversation=${first.body.conversationId}`);
+    await admin.page.waitForURL(`**/inbox/${first.body.conversationId}`);
+    await waitForBubble(admin.page, 'Notify the admin');
+    assert.deepEqual(admin.unexpectedErrors(), []);
+    await admin.close();
   });
 });

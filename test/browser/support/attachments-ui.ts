@@ -23,8 +23,18 @@ export async function pasteScreenshot(page: Page): Promise<void> {
   await page.evaluate(PASTE_SCREENSHOT);
 }
 
-export async function attachFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Attach files' }).click()]);
+export function attachButton(page: Page): Locator {
+  return page.getByRole('button', { name: 'Attach files' });
+}
+
+// Through the paperclip and the browser's file chooser; `viaKeyboard` presses Enter on it instead of clicking.
+export async function attachFile(
+  page: Page,
+  file: { name: string; mimeType: string; buffer: Buffer },
+  { viaKeyboard = false } = {},
+): Promise<void> {
+  const open = viaKeyboard ? attachButton(page).press('Enter') : attachButton(page).click();
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), open]);
   await chooser.setFiles(file);
 }
 
