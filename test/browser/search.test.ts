@@ -5,7 +5,7 @@ import { createAccount } from '../support/accounts.js';
 import { type Api, apiClient } from '../support/http.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { assertWebBuilt, launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
-import { conversationItem, messageList, signInAsAdmin } from './support/chat-ui.js';
+import { composer, conversationItem, messageList, signInAsAdmin, signInAsUser } from './support/chat-ui.js';
 import { lowContrastTexts } from './support/contrast.js';
 import { eventually } from './support/eventually.js';
 
@@ -92,5 +92,39 @@ describe('web app message search: highlighted hits, jump to an old message', { s
     await admin.page.getByText('No messages found.').waitFor();
     assert.deepEqual(admin.unexpectedErrors(), []);
     await admin.close();
+  });
+
+  it('lets a user search their own thread and jump to an old message, keeping their draft', async () => {
+    const [adminAccount, userAccount, stranger] = await Promise.all([
+      createAccount(api, 'ADMIN'),
+      createAccount(api, 'USER'),
+      createAccount(api, 'USER'),
+    ]);
+    await api('POST', '/chat/messages', { token: stranger.token, body: { content: 'A stranger mentions a walrus too' } });
+    const old = await api('POST', '/chat/messages', { token: userAccount.token, body: { content: 'My walrus costume never arrived' } });
+    const conversationId: number = old.body.conversationId;
+    for (let index = 1; index <= FILLER_MESSAGES; index++) {
+      const token = index % 2 === 0 ? adminAccount.token : userAccount.token;
+      await api('POST', '/chat/messages', { token, body: { conversationId, content: `Later note ${index}` } });
+    }
+    const user = await WatchedPage.open(browser, server.url);
+    await signInAsUser(user.page, userAccount.email);
+    await composer(user.page).fill('half-written reply');
+
+    await user.page.getByRole('searchbox', { name: 'Search messages' }).fill('walrus');
+    const hits = user.page.getByTestId('search-results').getByRole('link');
+    await hits.first().waitFor();
+    assert.equal(await hits.count(), 1, 'only their own conversation is searched');
+    assert.equal(await hits.first().locator('mark').textContent(), 'walrus');
+    await hits.first().click();
+
+    const found = messageList(user.page).locator(`li[data-message-id="${old.body.id}"]`);
+    await found.waitFor();
+    assert.equal(await found.getAttribute('data-focused'), 'true');
+    await eventually(async () => assert.ok(await isInside(found, messageList(user.page)), 'the hit is scrolled into view'));
+    assert.equal(await composer(user.page).inputValue(), 'half-written reply');
+    await screenshot(user.page, 'search-jump-user-desktop');
+    assert.deepEqual(user.unexpectedErrors(), []);
+    await user.close();
   });
 });

@@ -125,8 +125,8 @@ export function createApiClient(options: ApiClientOptions) {
     messagesAfter(conversationId: number, afterSeq: number, nextPath?: string): Promise<Page<MessageView>> {
       return page(nextPath ?? withQuery(`/chat/conversations/${conversationId}/messages`, { afterSeq, limit: NEWER_PAGE_SIZE }));
     },
-    search(q: string, nextPath?: string): Promise<Page<SearchResultView>> {
-      return page(nextPath ?? withQuery('/chat/search', { q, limit: SEARCH_PAGE_SIZE }));
+    search(q: string, conversationId?: number, nextPath?: string): Promise<Page<SearchResultView>> {
+      return page(nextPath ?? withQuery('/chat/search', { q, conversationId, limit: SEARCH_PAGE_SIZE }));
     },
     // Attachment bytes need the bearer token, so <img src> and plain links cannot load them.
     async download(path: string): Promise<Blob> {

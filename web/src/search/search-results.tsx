@@ -10,9 +10,19 @@ export interface SearchResultsProps {
   search: MessageSearch;
   selectedMessageId?: number;
   onOpen(hit: SearchResultView): void;
+  // Users search their own thread: hits say who wrote, and link to their chat page.
+  viewer?: { id: number; chatPath: string };
 }
 
-export function SearchResults({ search, selectedMessageId, onOpen }: SearchResultsProps) {
+function authorOf(hit: SearchResultView, viewerId: number | undefined): { name: string; detail: string } {
+  const sender = hit.message.sender;
+  if (viewerId !== undefined) {
+    return { name: hit.message.senderId === viewerId ? 'You' : 'Support', detail: '' };
+  }
+  return { name: hit.conversation.user.name, detail: sender.role === 'ADMIN' ? `${sender.name} (support)` : 'From the user' };
+}
+
+export function SearchResults({ search, selectedMessageId, onOpen, viewer }: SearchResultsProps) {
   if (search.load === 'loading') {
     return <p className={styles.notice}>Searching…</p>;
   }
@@ -33,30 +43,31 @@ export function SearchResults({ search, selectedMessageId, onOpen }: SearchResul
   return (
     <>
       <ul className={styles.list} aria-label="Messages found" data-testid="search-results">
-        {search.results.map((hit) => (
-          <li key={hit.message.id}>
-            <a
-              href={conversationRoute(hit.conversation.id)}
-              className={styles.item}
-              aria-current={hit.message.id === selectedMessageId ? 'true' : undefined}
-              onClick={(event) => open(event, hit)}
-              data-message-id={hit.message.id}
-            >
-              <span className={styles.top}>
-                <span className={styles.name}>{hit.conversation.user.name}</span>
-                <time className={styles.time} dateTime={hit.message.createdAt}>
-                  {formatListTime(hit.message.createdAt)}
-                </time>
-              </span>
-              <span className={styles.from}>
-                {hit.message.sender.role === 'ADMIN' ? `${hit.message.sender.name} (support)` : 'From the user'}
-              </span>
-              <span className={styles.snippet}>
-                <SnippetText parts={hit.snippet} />
-              </span>
-            </a>
-          </li>
-        ))}
+        {search.results.map((hit) => {
+          const author = authorOf(hit, viewer?.id);
+          return (
+            <li key={hit.message.id}>
+              <a
+                href={viewer?.chatPath ?? conversationRoute(hit.conversation.id)}
+                className={styles.item}
+                aria-current={hit.message.id === selectedMessageId ? 'true' : undefined}
+                onClick={(event) => open(event, hit)}
+                data-message-id={hit.message.id}
+              >
+                <span className={styles.top}>
+                  <span className={styles.name}>{author.name}</span>
+                  <time className={styles.time} dateTime={hit.message.createdAt}>
+                    {formatListTime(hit.message.createdAt)}
+                  </time>
+                </span>
+                {author.detail && <span className={styles.from}>{author.detail}</span>}
+                <span className={styles.snippet}>
+                  <SnippetText parts={hit.snippet} />
+                </span>
+              </a>
+            </li>
+          );
+        })}
       </ul>
       {search.hasMore && (
         <button type="button" className={`secondary-button ${styles.more}`} onClick={search.loadMore} disabled={search.isLoadingMore}>

@@ -11,7 +11,7 @@ export interface MessageSearch {
 }
 
 // Hits for a (debounced) query, newest first; an answer for an older query is dropped.
-export function useMessageSearch(q: string): MessageSearch {
+export function useMessageSearch(q: string, conversationId?: number): MessageSearch {
   const { api } = useSignedIn();
   const [results, setResults] = useState<SearchResultView[]>([]);
   const [next, setNext] = useState<string>();
@@ -28,7 +28,7 @@ export function useMessageSearch(q: string): MessageSearch {
     }
     let isCurrent = true;
     setLoad('loading');
-    api.search(query).then(
+    api.search(query, conversationId).then(
       (page) => {
         if (isCurrent) {
           setResults(page.items);
@@ -41,14 +41,14 @@ export function useMessageSearch(q: string): MessageSearch {
     return () => {
       isCurrent = false;
     };
-  }, [api, query]);
+  }, [api, query, conversationId]);
 
   const loadMore = useCallback(() => {
     if (!next || isLoadingMore) {
       return;
     }
     setIsLoadingMore(true);
-    api.search(query, next).then(
+    api.search(query, conversationId, next).then(
       (page) => {
         setResults((current) => [...current, ...page.items]);
         setNext(page.next);
@@ -56,7 +56,7 @@ export function useMessageSearch(q: string): MessageSearch {
       },
       () => setIsLoadingMore(false),
     );
-  }, [api, query, next, isLoadingMore]);
+  }, [api, query, conversationId, next, isLoadingMore]);
 
   return { results, load, hasMore: next !== undefined, isLoadingMore, loadMore };
 }

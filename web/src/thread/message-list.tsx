@@ -38,7 +38,10 @@ export function MessageList({ thread, viewerId, emptyText }: { thread: Thread; v
     }
     // A search hit: once it is rendered, it goes to the middle of the view (after the bottom scroll above).
     const focusId = thread.focusMessageId;
-    const target = focusId !== undefined && focusedId.current !== focusId ? element.querySelector(`[data-message-id="${focusId}"]`) : null;
+    const target =
+      focusId !== undefined && focusedId.current !== focusId && thread.load === 'ready'
+        ? element.querySelector(`[data-message-id="${focusId}"]`)
+        : null;
     if (target) {
       target.scrollIntoView({ block: 'center' });
       focusedId.current = focusId;

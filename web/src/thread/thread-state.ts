@@ -1,5 +1,5 @@
 import type { AttachmentView, MessageView } from '../api/server-types.js';
-import { markWrittenBy, mergeMessages } from './message-order.js';
+import { lastSeqOf, markWrittenBy, mergeMessages } from './message-order.js';
 import type { Side } from './sides.js';
 
 // A message typed here that the server has not confirmed yet. It stays until confirmed or discarded.
@@ -30,7 +30,8 @@ export interface ThreadState {
 
 export type ThreadAction =
   | { type: 'opened'; conversationId?: number; draftUserId?: number }
-  | { type: 'loaded'; conversationId: number; messages: MessageView[]; olderPath?: string }
+  // fromAnchor: a page around a search hit through to the newest message, replacing what was there.
+  | { type: 'loaded'; conversationId: number; messages: MessageView[]; olderPath?: string; fromAnchor?: boolean }
   | { type: 'loadFailed'; conversationId: number }
   | { type: 'olderRequested' }
   | { type: 'olderLoaded'; conversationId: number; messages: MessageView[]; olderPath?: string }
@@ -76,6 +77,16 @@ function receive(state: ThreadState, messages: MessageView[]): ThreadState {
   };
 }
 
+// What a loaded page joins: everything, or for a jump to a search hit only what arrived live after the page
+// (keeping older messages would leave a gap between them and the hit's page).
+function loadedBase(state: ThreadState, action: { messages: MessageView[]; fromAnchor?: boolean }): MessageView[] {
+  if (!action.fromAnchor) {
+    return state.messages;
+  }
+  const lastSeq = lastSeqOf(action.messages);
+  return state.messages.filter((message) => message.seq > lastSeq);
+}
+
 export function threadReducer(state: ThreadState, action: ThreadAction): ThreadState {
   switch (action.type) {
     case 'opened': {
@@ -95,7 +106,7 @@ export function threadReducer(state: ThreadState, action: ThreadAction): ThreadS
       if (action.conversationId !== state.conversationId) {
         return state;
       }
-      return { ...state, load: 'ready', messages: mergeMessages(state.messages, action.messages), olderPath: action.olderPath };
+      return { ...state, load: 'ready', messages: mergeMessages(loadedBase(state, action), action.messages), olderPath: action.olderPath };
     case 'loadFailed':
       return action.conversationId === state.conversationId ? { ...state, load: 'error' } : state;
     case 'olderRequested':

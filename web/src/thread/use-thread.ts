@@ -70,7 +70,9 @@ export function useThread(options: ThreadOptions): Thread {
     let isCurrent = true;
     const firstPage = focusMessageId === undefined ? api.messages(conversationId) : loadAround(api, conversationId, focusMessageId);
     firstPage.then(
-      (page) => isCurrent && dispatch({ type: 'loaded', conversationId, messages: page.items, olderPath: page.next }),
+      (page) =>
+        isCurrent &&
+        dispatch({ type: 'loaded', conversationId, messages: page.items, olderPath: page.next, fromAnchor: focusMessageId !== undefined }),
       () => isCurrent && dispatch({ type: 'loadFailed', conversationId }),
     );
     return () => {

@@ -1,31 +1,61 @@
-import { useDocumentTitle } from '../document-title.js';
+import { type KeyboardEvent, useId, useState } from 'react';
+import type { SearchResultView } from '../api/server-types.js';
+import { useDebounced } from '../inbox/use-debounced.js';
+import { ROUTES } from '../routing/routes.js';
+import { SearchResults } from '../search/search-results.js';
+import { useMessageSearch } from '../search/use-message-search.js';
 import { useSignedIn } from '../session/session-context.js';
-import { sideOfMessage } from '../thread/sides.js';
-import { ThreadView } from '../thread/thread-view.js';
-import { useThread } from '../thread/use-thread.js';
 import styles from './user-chat-page.module.css';
 import { useOwnConversation } from './use-own-conversation.js';
+import { UserThread } from './user-thread.js';
+
+const SEARCH_DELAY_MS = 250;
 
 export function UserChatPage() {
   const { session } = useSignedIn();
-  const viewer = session.user;
   const own = useOwnConversation();
   const conversation = own.state === 'ready' ? own.conversation : undefined;
-  const thread = useThread({
-    conversationId: conversation?.id,
-    conversationUserId: viewer.id,
-    viewer,
-    onConversationStarted: own.adopt,
-  });
-  const unread = thread.messages.filter((message) => !message.isRead && sideOfMessage(message) === 'support').length;
-  useDocumentTitle('Support', unread);
+  const [query, setQuery] = useState('');
+  const search = useMessageSearch(useDebounced(query, SEARCH_DELAY_MS), conversation?.id);
+  const [focusMessageId, setFocusMessageId] = useState<number>();
+  const searchId = useId();
+  const isSearching = conversation !== undefined && query.trim() !== '';
+
+  const openHit = (hit: SearchResultView) => {
+    setFocusMessageId(hit.message.id);
+    setQuery('');
+  };
+  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      setQuery('');
+    }
+  };
 
   return (
     <section className={styles.page} aria-labelledby="user-chat-title">
       <div className={styles.header}>
-        <h1 id="user-chat-title" className={styles.title}>
-          Support
-        </h1>
+        <div className={styles.titleRow}>
+          <h1 id="user-chat-title" className={styles.title}>
+            Support
+          </h1>
+          {conversation && (
+            <>
+              <label htmlFor={searchId} className="visually-hidden">
+                Search messages
+              </label>
+              <input
+                id={searchId}
+                type="search"
+                className={styles.search}
+                placeholder="Search messages"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+                onKeyDown={onSearchKey}
+              />
+            </>
+          )}
+        </div>
         {conversation?.status === 'CLOSED' && (
           <p className={styles.closed} data-testid="conversation-closed">
             This conversation was closed. Writing a message reopens it.
@@ -40,12 +70,17 @@ export function UserChatPage() {
           </button>
         </p>
       ) : (
-        <ThreadView
-          thread={thread}
-          viewer={viewer}
-          emptyText="No messages yet. Write to Support and we will answer here."
-          placeholder="Write to Support…"
-        />
+        <>
+          {isSearching && (
+            <div className={styles.results}>
+              <SearchResults search={search} onOpen={openHit} viewer={{ id: session.user.id, chatPath: ROUTES.userChat }} />
+            </div>
+          )}
+          {/* Kept mounted under the results, so a draft and unsent messages survive a search and a jump. */}
+          <div className={styles.thread} hidden={isSearching}>
+            <UserThread conversation={conversation} focusMessageId={focusMessageId} onConversationStarted={own.adopt} />
+          </div>
+        </>
       )}
     </section>
   );
