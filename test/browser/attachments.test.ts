@@ -154,4 +154,27 @@ describe('web app attachments: paste, paperclip, previews, lightbox, downloads',
     assert.deepEqual([...admin.unexpectedErrors(), ...user.unexpectedErrors()], []);
     await Promise.all([admin.close(), user.close()]);
   });
+
+  it('shows a progress bar while a file uploads, and holds the message until it is done', async () => {
+    const { admin, user } = await signedIn();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await user.page.route('**/chat/attachments', async (route) => {
+      await held;
+      await route.continue();
+    });
+
+    await attachFile(user.page, { name: 'slow-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Slow but steady') });
+    await user.page.getByRole('progressbar', { name: 'Uploading slow-notes.txt' }).waitFor();
+    await composer(user.page).press('Enter');
+    await user.page.getByText('Wait for the files to finish uploading.').waitFor();
+    assert.equal(await user.page.locator('[data-outgoing]').count(), 0, 'nothing was sent');
+
+    release();
+    await waitForUploadsDone(user.page, 1);
+    await composer(user.page).press('Enter');
+    await messageList(admin.page).getByTestId('file-chip').filter({ hasText: 'slow-notes.txt' }).waitFor();
+    assert.deepEqual([...admin.unexpectedErrors(), ...user.unexpectedErrors()], []);
+    await Promise.all([admin.close(), user.close()]);
+  });
 });
