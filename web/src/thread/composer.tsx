@@ -1,7 +1,8 @@
-import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
+import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { messageLength } from '../api/limits.js';
 import { useServerOptions } from '../api/server-options.js';
 import type { AttachmentView } from '../api/server-types.js';
+import { AttachButton } from '../attachments/attach-button.js';
 import { UploadChips } from '../attachments/upload-chips.js';
 import type { Uploads } from '../attachments/use-uploads.js';
 import { useSignedIn } from '../session/session-context.js';
@@ -27,7 +28,6 @@ export function Composer({ onSend, uploads, onTypingActivity, onTypingStop, plac
   // The server's configured limit (its default until GET /auth/options answers).
   const { maxMessageLength } = useServerOptions(useSignedIn().api);
   const isTooLong = length > maxMessageLength;
-  const fileInput = useRef<HTMLInputElement>(null);
   const readyCount = uploads.items.filter((item) => item.state === 'done').length;
   const isEmpty = length === 0 && readyCount === 0;
 
@@ -78,28 +78,11 @@ export function Composer({ onSend, uploads, onTypingActivity, onTypingStop, plac
   return (
     <form className={styles.composer} onSubmit={onSubmit}>
       <UploadChips items={uploads.items} onRemove={uploads.remove} />
-      <button type="button" className={styles.attach} onClick={() => fileInput.current?.click()} aria-label="Attach files">
-        <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
-          <path
-            d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="1.8"
-            strokeLinecap="round"
-          />
-        </svg>
-      </button>
-      <input
-        ref={fileInput}
-        type="file"
-        multiple
-        hidden
-        data-testid="attach-input"
-        onChange={(event) => {
-          uploads.add(Array.from(event.target.files ?? []));
+      <AttachButton
+        className={styles.attach}
+        onFiles={(files) => {
+          uploads.add(files);
           setRefusal(undefined);
-          // The same file can be chosen again after removing it.
-          event.target.value = '';
         }}
       />
       <label htmlFor={inputId} className="visually-hidden">
