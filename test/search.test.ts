@@ -44,7 +44,11 @@ describe('message search', () => {
     );
     const highlighted = hits[0]?.snippet.filter((part) => part.highlight).map((part) => part.text.toLowerCase());
     assert.deepEqual(highlighted, ['invoice']);
-    assert.match(hits[0]?.snippet.map((part) => part.text).join('') ?? '', /^Refund please, the <b>invoice<\/b> total/);
+    assert.equal(
+      hits[0]?.snippet.map((part) => part.text).join(''),
+      'Refund please, the <b>invoice</b> total is off',
+      'a short message is shown whole',
+    );
     for (const hit of hits) {
       const fragments = hit.snippet
         .map((part) => part.text)
@@ -56,6 +60,19 @@ describe('message search', () => {
       );
     }
     assert.equal(hits[1]?.conversation.user.email, bob.email);
+  });
+
+  it('shows a long message as fragments around its hits', async () => {
+    const long = `${'Lorem ipsum dolor sit amet. '.repeat(12)}The parcel never arrived. ${'Consectetur adipiscing elit. '.repeat(12)}`;
+    await api('POST', '/chat/messages', { token: alice.token, body: { content: long, conversationId: aliceConversation } });
+    const [hit] = (await api('GET', '/chat/search?q=parcel', { token: admin.token })).body as Hit[];
+    const text = hit?.snippet.map((part) => part.text).join('') ?? '';
+    assert.ok(text.length < long.length, 'a fragment, not the whole message');
+    assert.ok(long.includes(text.trim()), text);
+    assert.deepEqual(
+      hit?.snippet.filter((part) => part.highlight).map((part) => part.text),
+      ['parcel'],
+    );
   });
 
   it('limits users to their own conversations', async () => {

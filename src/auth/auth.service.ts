@@ -7,6 +7,7 @@ import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { Actor } from './actor.js';
 import type { LoginInput, RegisterInput, SessionView } from './auth.schemas.js';
+import type { PublicOptions } from './auth.views.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.js';
 import { TokensService } from './tokens.service.js';
 
@@ -42,7 +43,7 @@ export class AuthService {
     return this.sessionFor(user);
   }
 
-  publicOptions() {
+  publicOptions(): PublicOptions {
     return {
       registration: this.config.auth.allowRegistration,
       maxMessageLength: this.config.maxMessageLength,

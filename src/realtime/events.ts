@@ -43,7 +43,7 @@ export interface ClientToServerEvents {
     ack?: (result: AckResult<{ user: UserView | Pick<UserView, 'id' | 'email' | 'name' | 'role'> }>) => void,
   ) => void;
   sendMessage: (
-    payload: { conversationId?: number; content: string; userId?: number; clientMessageId?: string },
+    payload: { conversationId?: number; content: string; userId?: number; clientMessageId?: string; attachmentIds?: string[] },
     ack?: (result: AckResult<{ message: MessageView }>) => void,
   ) => void;
   markAsRead: (payload: { conversationId: number }, ack?: (result: AckResult<ReadReceiptView>) => void) => void;

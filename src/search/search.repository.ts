@@ -11,7 +11,11 @@ export const HIGHLIGHT_STOP = '\u0002';
 // ts_headline drops what its parser reads as HTML tags; angle brackets travel as these and are put back.
 export const LESS_THAN = '\u0003';
 export const GREATER_THAN = '\u0004';
-const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "`;
+const MARKERS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}`;
+// A short message is shown whole; a long one as up to two fragments around its hits.
+const SHORT_MESSAGE_CHARS = 240;
+const WHOLE_OPTIONS = `${MARKERS}, HighlightAll=true`;
+const FRAGMENT_OPTIONS = `${MARKERS}, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "`;
 
 export interface SearchHit {
   message: MessageRecord;
@@ -63,7 +67,7 @@ export class SearchRepository {
             u.name as user_name, u.email as user_email,
             ts_headline(${filter.language}::regconfig,
               translate(regexp_replace(m.content, '[[:cntrl:]]', ' ', 'g'), '<>', ${LESS_THAN + GREATER_THAN}),
-              q.query, ${HEADLINE_OPTIONS}) as headline
+              q.query, case when length(m.content) <= ${SHORT_MESSAGE_CHARS} then ${WHOLE_OPTIONS} else ${FRAGMENT_OPTIONS} end) as headline
           from websearch_to_tsquery(${filter.language}::regconfig, ${filter.query}) as q(query),
             chat_message m
             join chat_conversation c on c.id = m.conversation_id

@@ -2,22 +2,10 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type Actor, isAdmin } from '../auth/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { toMessageView } from '../conversations/conversation.mappers.js';
-import type { MessageView } from '../conversations/conversation.views.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { GREATER_THAN, HIGHLIGHT_START, HIGHLIGHT_STOP, LESS_THAN, SearchRepository } from './search.repository.js';
 import type { SearchQuery } from './search.schemas.js';
-
-// A snippet as parts, so clients render it as text and mark the hits: no HTML travels.
-export interface SnippetPart {
-  text: string;
-  highlight: boolean;
-}
-
-export interface SearchResultView {
-  message: MessageView;
-  conversation: { id: number; userId: number; status: string; user: { id: number; name: string; email: string } };
-  snippet: SnippetPart[];
-}
+import type { SearchResultView, SnippetPart } from './search.views.js';
 
 export function toSnippet(headline: string): SnippetPart[] {
   const parts: SnippetPart[] = [];

@@ -5,8 +5,7 @@ export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckEvent = 'sendMessage' | 'markAsRead' | 'typing' | 'sync';
 type PayloadOf<E extends AckEvent> = Parameters<ClientToServerEvents[E]>[0];
 type AckOf<E extends AckEvent> = ClientToServerEvents[E] extends (payload: never, ack?: (result: infer R) => void) => void ? R : never;
-// attachmentIds: the server's socket handler accepts them (same schema as REST), its event type does not list them yet.
-export type SendPayload = PayloadOf<'sendMessage'> & { clientMessageId: string; attachmentIds?: string[] };
+export type SendPayload = PayloadOf<'sendMessage'> & { clientMessageId: string };
 
 export const ACK_TIMEOUT_MS = 5_000;
 const SEND_ATTEMPTS = 3;

@@ -9,6 +9,7 @@ export const DEFAULT_OPTIONS: PublicOptions = {
   maxMessageLength: MAX_MESSAGE_LENGTH,
   maxAttachmentBytes: 10 * 1024 * 1024,
   maxAttachmentsPerMessage: 5,
+  hostAppTokens: false,
 };
 
 // Asked once per page load: the answer is configuration and does not change while the app runs.

@@ -17,24 +17,7 @@ export type { SessionView } from '../../../src/auth/auth.schemas.js';
 export type { ErrorCode, HttpErrorBody, ValidationIssue } from '../../../src/common/errors.js';
 export type { AttachmentView } from '../../../src/attachments/attachment.views.js';
 
-// Typed here by hand: the server declares these next to decorated classes (search.service.ts, auth.service.ts),
-// which this project's compiler settings cannot read. Keep in step with those files.
-export interface SnippetPart {
-  text: string;
-  highlight: boolean;
-}
-
-export interface SearchResultView {
-  message: MessageView;
-  conversation: { id: number; userId: number; status: string; user: { id: number; name: string; email: string } };
-  snippet: SnippetPart[];
-}
-
-export interface PublicOptions {
-  registration: boolean;
-  maxMessageLength: number;
-  maxAttachmentBytes: number;
-  maxAttachmentsPerMessage: number;
-}
+export type { SearchResultView, SnippetPart } from '../../../src/search/search.views.js';
+export type { PublicOptions } from '../../../src/auth/auth.views.js';
 
 export type Role = MessageView['sender']['role'];
