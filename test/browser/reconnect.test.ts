@@ -11,7 +11,7 @@ import { eventually } from './support/eventually.js';
 // While the server is down the browser itself logs the refused connections; those lines are expected here.
 const SERVER_DOWN_LOGS = [
   /WebSocket connection to .* failed/,
-  /Failed to load resource: (net::ERR_CONNECTION_REFUSED|the server responded with a status of 503)/,
+  /Failed to load resource: (net::ERR_CONNECTION_REFUSED|net::ERR_CONNECTION_RESET|net::ERR_EMPTY_RESPONSE|the server responded with a status of 503)/,
 ];
 
 describe('web app: a server restart in the middle of a conversation', { skip: skipWithoutChromium }, () => {
