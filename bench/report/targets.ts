@@ -1,0 +1,146 @@
+import type { StepResult, ThroughputResult } from '../phases/throughput.js';
+import type { CpuUse } from '../support/cpu-meter.js';
+import type { BaselineComparison, BenchResult, TargetVerdict } from './bench-result.js';
+
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? Math.round((a / b) * 100) / 100 : undefined);
+
+export function compareWithBaseline(ours: ThroughputResult, baseline: ThroughputResult): BaselineComparison {
+  const best = ours.bestSustained;
+  const sameRate = best && baseline.steps.find((step) => step.offeredRate === best.offeredRate);
+  return {
+    throughputRatioAtP99Within50ms: ratio(ours.bestWithin50ms?.offeredRate, baseline.bestWithin50ms?.offeredRate),
+    throughputRatioAtP99Within100ms: ratio(ours.bestSustained?.offeredRate, baseline.bestSustained?.offeredRate),
+    atRate: sameRate ? best.offeredRate : undefined,
+    p50LatencyRatio: sameRate ? ratio(best.latencyMs.p50, sameRate.latencyMs.p50) : undefined,
+    p99LatencyRatio: sameRate ? ratio(best.latencyMs.p99, sameRate.latencyMs.p99) : undefined,
+  };
+}
+
+// Reads the CPU of each process over the step where the limit was hit: which one ran out first.
+export function explainBound(cpu: CpuUse, cores: number, healthP99Ms: number | undefined, isEmbedded: boolean): string {
+  const parts: string[] = [];
+  const isMachineFull = cpu.machine >= cores * 0.9;
+  if (cpu.server >= 0.85) {
+    parts.push(
+      `server process at ${cpu.server} cores: its single JavaScript thread is saturated${isEmbedded ? ' (PGlite runs inside it)' : ''}`,
+    );
+  }
+  if (cpu.postgres >= 0.5) {
+    parts.push(`PostgreSQL at ${cpu.postgres} cores`);
+  }
+  if (cpu.generator >= 0.85) {
+    parts.push(`load generator at ${cpu.generator} cores`);
+  }
+  if (isMachineFull) {
+    parts.push(`machine CPU full (${cpu.machine} of ${cores} cores busy)`);
+  }
+  if (cpu.other >= 0.2) {
+    parts.push(`other processes took ${cpu.other} cores (figures disturbed)`);
+  }
+  if (healthP99Ms !== undefined && healthP99Ms > 20) {
+    parts.push(`server event loop lagging (GET /health p99 ${healthP99Ms} ms)`);
+  }
+  return parts.length > 0
+    ? parts.join('; ')
+    : `no CPU saturated (server ${cpu.server}, postgres ${cpu.postgres}, generator ${cpu.generator} cores): latency, not capacity`;
+}
+
+// From CPU time per message, the rates at which each resource would be full on an otherwise idle machine.
+export function projectCapacity(step: StepResult, cores: number): string {
+  const { server, postgres, generator } = step.cpuMicrosPerMessage;
+  if (server <= 0) {
+    return '';
+  }
+  const perMessage = server + postgres + generator;
+  const serverThread = Math.round(1e6 / server);
+  const machine = Math.round((cores * 1e6) / perMessage);
+  const withoutGenerator = Math.round((cores * 1e6) / (server + postgres));
+  return (
+    `CPU per message at ${step.offeredRate} msg/s: server ${server} µs, PostgreSQL ${postgres} µs, generator ${generator} µs → ` +
+    `the server's thread is full at ~${serverThread} msg/s, all ${cores} cores at ~${machine} msg/s (~${withoutGenerator} with the generator elsewhere)`
+  );
+}
+
+function firstFailing(result: ThroughputResult | undefined): StepResult | undefined {
+  return result?.steps.find((step) => !step.isSustained) ?? result?.steps.at(-1);
+}
+
+export function judgeTargets(result: BenchResult): TargetVerdict[] {
+  const verdicts: TargetVerdict[] = [];
+  const cores = result.machine.cores;
+  const isEmbedded = result.database === 'pglite';
+  const c = result.connections;
+  if (c) {
+    const wanted = 5000;
+    verdicts.push({
+      name: 'Concurrent authenticated sockets held',
+      target: `≥ ${wanted}`,
+      measured: `${c.connected} of ${c.requested} (${c.failures} failed, ${c.droppedWhileHeld} dropped in ${c.heldSeconds} s)`,
+      isMet: c.connected >= wanted && c.failures === 0 && c.droppedWhileHeld === 0,
+      isJudged: c.requested >= wanted,
+      boundBy:
+        c.requested < wanted
+          ? `only ${c.requested} requested in this mode`
+          : c.failures > 0
+            ? `failures: ${c.failureSamples.join('; ')}`
+            : undefined,
+    });
+    verdicts.push({
+      name: 'Server resident memory per idle socket',
+      target: '< 40 KB',
+      measured: `${c.rssPerIdleConnectionKb} KB`,
+      isMet: c.rssPerIdleConnectionKb < 40,
+    });
+  }
+  const t = result.throughput;
+  if (t) {
+    const best = t.bestWithin50ms;
+    const failing = firstFailing(t);
+    const isMet = (best?.offeredRate ?? 0) >= 3000 && result.storage?.isExactlyOnce === true;
+    verdicts.push({
+      name: 'Messages persisted + delivered to every admin, p99 ≤ 50 ms',
+      target: '≥ 3000 msg/s',
+      measured: best ? `${best.offeredRate} msg/s (p99 ${best.latencyMs.p99} ms)` : 'none within 50 ms',
+      isMet,
+      boundBy:
+        isMet || !failing
+          ? undefined
+          : [explainBound(failing.cpu, cores, failing.healthProbeMs.p99, isEmbedded), projectCapacity(t.bestSustained ?? failing, cores)]
+              .filter(Boolean)
+              .join('; '),
+    });
+  }
+  if (result.storage) {
+    const s = result.storage;
+    verdicts.push({
+      name: 'Every sent message stored exactly once',
+      target: 'all',
+      measured: `${s.storedExactlyOnce} of ${s.sent} sent (${s.missingAfterOkAck} acked but missing, ${s.storedMoreThanOnce} duplicated, ${s.rowsNotSentByBench} unexpected rows)`,
+      isMet: s.isExactlyOnce,
+    });
+  }
+  const ratioAt50 = result.comparison?.throughputRatioAtP99Within50ms;
+  if (result.baseline && t) {
+    verdicts.push({
+      name: 'Throughput vs bare Socket.IO at equal p99 (≤ 50 ms)',
+      target: '≥ 0.5',
+      measured:
+        ratioAt50 === undefined
+          ? 'n/a'
+          : `${ratioAt50} (${t.bestWithin50ms?.offeredRate ?? 0} vs ${result.baseline.bestWithin50ms?.offeredRate ?? 0} msg/s)`,
+      isMet: (ratioAt50 ?? 0) >= 0.5,
+      boundBy: (ratioAt50 ?? 0) >= 0.5 ? undefined : 'see the throughput target: the database round trip per message and the server thread',
+    });
+  }
+  for (const run of result.history ?? []) {
+    const isMet = run.requestsPerSecond >= 5000 && run.latencyMs.p99 <= 20 && run.non2xx === 0 && run.errors === 0;
+    verdicts.push({
+      name: `History read ${run.name} (50 concurrent)`,
+      target: '≥ 5000 req/s, p99 ≤ 20 ms',
+      measured: `${run.requestsPerSecond} req/s, p99 ${run.latencyMs.p99} ms${run.non2xx + run.errors > 0 ? `, ${run.non2xx} non-2xx, ${run.errors} errors` : ''}`,
+      isMet,
+      boundBy: isMet ? undefined : explainBound(run.cpu, cores, undefined, isEmbedded),
+    });
+  }
+  return verdicts;
+}
