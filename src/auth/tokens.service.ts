@@ -27,11 +27,13 @@ export type VerifiedToken =
   | { kind: 'host'; externalId: string; email: string; role: (typeof ROLES)[number]; name: string; exp: number };
 
 const OWN_ALGORITHM = 'HS256';
+const VERIFIED_CACHE_SIZE = 20_000;
 const OWN_ISSUER = 'support-chat';
 
 @Injectable()
 export class TokensService {
   private readonly secret: Uint8Array;
+  private readonly verified = new Map<string, VerifiedToken>();
   private readonly hostKey?: { key: KeyObject; algorithm: 'RS256' | 'ES256' };
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
@@ -55,8 +57,26 @@ export class TokensService {
     return { token, expiresAt };
   }
 
-  // Algorithms are pinned per key: HS256 only with our secret, RS256/ES256 only with the host app's public key.
+  // A token verified once stays valid until it expires (nothing revokes tokens), so repeated requests skip the
+  // signature check; the cache is bounded and forgets the oldest entries first.
   async verify(token: string): Promise<VerifiedToken> {
+    const cached = this.verified.get(token);
+    if (cached && cached.exp * 1000 > Date.now()) {
+      return cached;
+    }
+    const verified = await this.verifySignature(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) {
+        this.verified.delete(oldest);
+      }
+    }
+    this.verified.set(token, verified);
+    return verified;
+  }
+
+  // Algorithms are pinned per key: HS256 only with our secret, RS256/ES256 only with the host app's public key.
+  private async verifySignature(token: string): Promise<VerifiedToken> {
     let algorithm: string | undefined;
     try {
       algorithm = decodeProtectedHeader(token).alg;

@@ -65,12 +65,8 @@ export class MessagesService {
     if (!isAdmin(actor) && input.userId !== undefined && input.userId !== actor.id) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Users may only write in their own conversations');
     }
-    if (input.clientMessageId) {
-      const existing = await this.messages.findByClientMessageId(actor.id, input.clientMessageId);
-      if (existing) {
-        return this.deliverAgain(existing);
-      }
-    }
+    // No lookup before storing: a retry of a stored send hits the unique index (sender, clientMessageId), its
+    // statement rolls back whole, and the first row is answered below.
     const message = {
       senderId: actor.id,
       content: input.content,
