@@ -101,7 +101,7 @@ export class MessagesService {
     if (result.isNewConversation || result.previousStatus !== 'ACTIVE') {
       await this.conversations.publishUpdatedById(view.conversationId);
     }
-    this.publishMessage(result.message, result.conversationUserId);
+    this.publishMessage(view, result.conversationUserId);
     this.messageEvents.stored({ message: view, conversationUserId: result.conversationUserId });
     return view;
   }
@@ -142,15 +142,17 @@ export class MessagesService {
 
   // A retried send may follow a crash between commit and emit: emit again, receivers drop duplicates by id.
   private async deliverAgain(message: MessageRecord): Promise<MessageView> {
+    const view = toMessageView(message);
     const ownerId = await this.conversations.ownerOf(message.conversationId);
     if (ownerId !== undefined) {
-      this.publishMessage(message, ownerId);
+      this.publishMessage(view, ownerId);
     }
-    return toMessageView(message);
+    return view;
   }
 
-  private publishMessage(message: MessageRecord, conversationUserId: number): void {
-    this.publisher.send('newMessage', conversationAudience(conversationUserId), toMessageView(message));
+  // The view made for the ack is the one broadcast: mapped once per send.
+  private publishMessage(view: MessageView, conversationUserId: number): void {
+    this.publisher.send('newMessage', conversationAudience(conversationUserId), view);
   }
 
   async history(actor: Actor, conversationId: number, query: HistoryQuery): Promise<HistoryPage> {
