@@ -7,4 +7,9 @@ if (!existsSync('web/vite.config.ts')) {
   process.exit(0);
 }
 const result = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+if (result.status !== 0) {
+  process.exit(result.status ?? 1);
+}
+// After the app build, which empties web/dist.
+const loader = spawnSync(process.execPath, ['scripts/build-widget-loader.mjs'], { stdio: 'inherit' });
+process.exit(loader.status ?? 1);

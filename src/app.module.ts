@@ -20,6 +20,7 @@ import { ChatGatewayModule } from './realtime/chat-gateway.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { WidgetModule } from './widget/widget.module.js';
 import { WebAppController } from './web/web-app.controller.js';
 import { readIndexHtml, WEB_INDEX_HTML } from './web/web-app.js';
 
@@ -47,6 +48,7 @@ export class AppModule {
         PushModule,
         SearchModule,
         AttachmentsModule,
+        WidgetModule,
       ],
       controllers: [HealthController, WebAppController],
       providers: [

@@ -103,7 +103,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
     fastify.addHook('onSend', async (_request, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');
-      reply.header('X-Frame-Options', 'DENY');
+      // A page that chose its own frame-ancestors (the widget's iframe page) is framed as that CSP says.
+      if (!String(reply.getHeader('Content-Security-Policy') ?? '').includes('frame-ancestors')) {
+        reply.header('X-Frame-Options', 'DENY');
+      }
       reply.header('Referrer-Policy', 'no-referrer');
     });
     setupOpenApi(app);

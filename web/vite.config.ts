@@ -6,7 +6,7 @@ const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const apiServer = process.env.API_SERVER_URL ?? 'http://localhost:3000';
 
 // Everything the server answers itself; `npm run dev` serves the app from Vite and forwards these.
-const serverPaths = ['/auth', '/chat', '/users', '/health'];
+const serverPaths = ['/auth', '/chat', '/users', '/health', '/widget/session', '/widget/config', '/widget/contact', '/widget.js', '/widget-demo'];
 
 export default defineConfig({
   root: webRoot,
@@ -16,6 +16,8 @@ export default defineConfig({
     emptyOutDir: true,
     // Prints each file with its gzip size after the build.
     reportCompressedSize: true,
+    // The app, and the website widget's page (served at /widget/ inside the product's iframe).
+    rollupOptions: { input: { main: `${webRoot}index.html`, widget: `${webRoot}widget-frame.html` } },
   },
   server: {
     port: 5173,

@@ -118,6 +118,10 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
   PRESENCE_TTL_MS: integer(3_000, 600_000).default(30_000),
+  // Website widget
+  WIDGET_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  WIDGET_ORIGINS: csv.pipe(z.array(origin)).default([]),
+  WIDGET_ALLOW_ANONYMOUS: booleanFlag.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -47,6 +47,9 @@ export interface AppConfig {
   s3?: { bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   // PostgreSQL text search configuration for message search ('simple' needs no stemming and fits every language).
   searchLanguage: string;
+  // Website widget: HMAC key of user hashes, the page origins allowed to embed it, visitors without identity.
+  // No secret (production without WIDGET_SECRET): identified widget users are refused.
+  widget: { secret?: string; origins: string[]; allowAnonymous: boolean };
 }
 
 export class ConfigError extends Error {
@@ -68,8 +71,8 @@ function describeIssues(error: z.ZodError, env: Record<string, string | undefine
 }
 
 // The embedded default keeps a generated secret beside its data so tokens survive restarts.
-function readOrCreateSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
+function readOrCreateSecret(dataDir: string, name = 'jwt-secret'): string {
+  const file = join(dataDir, name);
   if (existsSync(file)) {
     return readFileSync(file, 'utf8').trim();
   }
@@ -167,5 +170,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     searchLanguage: e.SEARCH_LANGUAGE,
+    // Website widget
+    widget: {
+      secret: e.WIDGET_SECRET ?? (isProduction ? undefined : readOrCreateSecret(dataDir, 'widget-secret')),
+      origins: e.WIDGET_ORIGINS,
+      allowAnonymous: e.WIDGET_ALLOW_ANONYMOUS,
+    },
   };
 }

@@ -39,7 +39,10 @@ export const users = pgTable(
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
   (table) => [
-    uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`),
+    // Widget users are keyed by external id only: they never collide with (or take over) an account by email.
+    uniqueIndex('users_email_lower_key')
+      .on(sql`lower(${table.email})`)
+      .where(sql`${table.externalId} is null or not (${table.externalId} like 'widget|%' or ${table.externalId} like 'widget-visitor|%')`),
     uniqueIndex('users_external_id_key').on(table.externalId),
     check('users_role_check', sql`${table.role} in ('USER', 'ADMIN')`),
   ],
@@ -163,7 +166,22 @@ export const pushSubscriptions = pgTable(
   (table) => [uniqueIndex('push_subscription_endpoint_key').on(table.endpoint), index('push_subscription_user_idx').on(table.userId)],
 );
 
+// What the website widget knows about its user, shown to agents beside the conversation.
+export const widgetContacts = pgTable('widget_contact', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  // False for a visitor's self-typed email; true when it came with a valid user hash or host token.
+  emailVerified: boolean('email_verified').notNull().default(false),
+  attributes: jsonb('attributes').$type<Record<string, string | number | boolean>>().notNull().default({}),
+  pageUrl: text('page_url'),
+  browser: text('browser'),
+  timeZone: text('time_zone'),
+  updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+});
+
 export type UserRow = typeof users.$inferSelect;
+export type WidgetContactRow = typeof widgetContacts.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;

@@ -28,7 +28,10 @@ export class UsersRepository {
     const [row] = await this.db
       .select()
       .from(users)
-      .where(sql`lower(${users.email}) = lower(${email})`)
+      // Widget users share emails with local accounts (they are keyed by external id): never found by email.
+      .where(
+        sql`lower(${users.email}) = lower(${email}) and (${users.externalId} is null or not (${users.externalId} like 'widget|%' or ${users.externalId} like 'widget-visitor|%'))`,
+      )
       .limit(1);
     return row;
   }

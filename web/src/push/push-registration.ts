@@ -6,8 +6,9 @@ const SERVICE_WORKER_URL = '/sw.js';
 // Sign-out waits at most this long for the server to forget this browser.
 const UNSUBSCRIBE_TIMEOUT_MS = 2_000;
 
+// Not inside the website widget's iframe: browsers refuse permission prompts from third-party frames.
 export function isPushSupported(): boolean {
-  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+  return 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window && window.self === window.top;
 }
 
 function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {

@@ -17,7 +17,8 @@ export interface SessionContextValue extends SessionState {
   end(notice: string): void;
 }
 
-const SessionContext = createContext<SessionContextValue | undefined>(undefined);
+// Exported for the website widget, whose session comes from its host page instead of a sign-in form.
+export const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
 // setTimeout fires at once beyond this delay.
 const MAX_TIMER_MS = 2_147_483_647;

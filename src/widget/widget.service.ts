@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Actor } from '../auth/actor.js';
+import type { SessionView } from '../auth/auth.schemas.js';
+import { AuthService } from '../auth/auth.service.js';
+import { DomainError, ErrorCode } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import {
+  MAX_WIDGET_ATTRIBUTES,
+  type WidgetAttributes,
+  type WidgetConfigView,
+  type WidgetContactUpdate,
+  type WidgetContactView,
+  type WidgetSessionInput,
+} from '../contract/widget.js';
+import type { UserRow, WidgetContactRow } from '../database/schema.js';
+import { UsersService } from '../users/users.service.js';
+import {
+  describeBrowser,
+  hasRealEmail,
+  isValidUserHash,
+  isVisitorExternalId,
+  isWidgetExternalId,
+  VISITOR_EMAIL_DOMAIN,
+  WIDGET_USER_PREFIX,
+  WIDGET_VISITOR_PREFIX,
+} from './widget-identity.js';
+import { WidgetRepository } from './widget.repository.js';
+
+export interface WidgetSessionView extends SessionView {
+  contact: { isVisitor: boolean; hasEmail: boolean; emailVerified: boolean };
+}
+
+const EARLIER_CONVERSATIONS = 20;
+
+@Injectable()
+export class WidgetService {
+  constructor(
+    private readonly widget: WidgetRepository,
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  publicConfig(origin: string | undefined, ownOrigin: string): WidgetConfigView {
+    const originAllowed = origin !== undefined && (origin === ownOrigin || this.config.widget.origins.includes(origin));
+    return { originAllowed, origin: origin ?? null, allowAnonymous: this.config.widget.allowAnonymous };
+  }
+
+  // The page at /widget/ may be framed by the chat's own pages (the demo) and by the listed origins only.
+  frameAncestors(): string {
+    return ["'self'", ...this.config.widget.origins].join(' ');
+  }
+
+  // Every identity is checked before anything is written: a refused one creates nothing.
+  async session(input: WidgetSessionInput, userAgent: string | undefined): Promise<WidgetSessionView> {
+    const { user, emailVerified } = await this.identify(input);
+    if (user.role !== 'USER') {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'The widget is for users; admins sign in to the inbox');
+    }
+    const contact = await this.widget.saveContact(user.id, {
+      emailVerified,
+      attributes: input.attributes,
+      pageUrl: input.pageUrl,
+      browser: describeBrowser(userAgent),
+      timeZone: input.timeZone,
+    });
+    const session = await this.auth.sessionFor(user);
+    return { ...session, contact: this.contactFlags(user, contact) };
+  }
+
+  async updateContact(actor: Actor, input: WidgetContactUpdate): Promise<WidgetSessionView['contact']> {
+    const user = await this.widget.findUser(actor.id);
+    if (!user || !isWidgetExternalId(user.externalId)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only widget sessions have a contact to update');
+    }
+    // A verified email came with the user hash; only a visitor's own, unverified one may be typed in.
+    if (input.email !== undefined && !isVisitorExternalId(user.externalId)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, "A verified user's email comes from the product, not from the widget");
+    }
+    const existing = await this.widget.findContact(user.id);
+    let attributes: WidgetAttributes | undefined;
+    if (input.attributes !== undefined) {
+      attributes = { ...(existing?.attributes ?? {}), ...input.attributes };
+      if (Object.keys(attributes).length > MAX_WIDGET_ATTRIBUTES) {
+        throw new DomainError(ErrorCode.VALIDATION, `A contact has at most ${MAX_WIDGET_ATTRIBUTES} attributes`, {
+          issues: [{ path: 'attributes', message: `must have at most ${MAX_WIDGET_ATTRIBUTES} keys in all` }],
+        });
+      }
+    }
+    if (input.email !== undefined) {
+      await this.widget.setUserEmail(user.id, input.email);
+    }
+    const contact = await this.widget.saveContact(user.id, {
+      attributes,
+      pageUrl: input.pageUrl,
+      emailVerified: input.email !== undefined ? false : undefined,
+    });
+    return this.contactFlags({ ...user, email: input.email ?? user.email }, contact);
+  }
+
+  async contact(userId: number): Promise<WidgetContactView> {
+    const user = await this.widget.findUser(userId);
+    if (!user) {
+      throw new DomainError(ErrorCode.USER_NOT_FOUND, 'No such user');
+    }
+    const [contact, conversations] = await Promise.all([
+      this.widget.findContact(userId),
+      this.widget.recentConversations(userId, EARLIER_CONVERSATIONS),
+    ]);
+    const isVisitor = isVisitorExternalId(user.externalId);
+    return {
+      userId: user.id,
+      name: user.name,
+      email: hasRealEmail(user.email) ? user.email : '',
+      hasEmail: hasRealEmail(user.email),
+      emailVerified: contact?.emailVerified ?? (user.passwordHash !== null || user.externalId !== null),
+      externalId: user.externalId?.startsWith(WIDGET_USER_PREFIX) ? user.externalId.slice(WIDGET_USER_PREFIX.length) : user.externalId,
+      isVisitor,
+      attributes: contact?.attributes ?? {},
+      pageUrl: contact?.pageUrl ?? null,
+      browser: contact?.browser ?? null,
+      timeZone: contact?.timeZone ?? null,
+      updatedAt: (contact?.updatedAt ?? user.createdAt).toISOString(),
+      conversations: conversations.map((row) => ({
+        id: row.id,
+        status: row.status,
+        lastMessageAt: row.lastMessageAt.toISOString(),
+        createdAt: row.createdAt.toISOString(),
+      })),
+    };
+  }
+
+  private async identify(input: WidgetSessionInput): Promise<{ user: UserRow; emailVerified?: boolean }> {
+    if (input.token !== undefined) {
+      // A host-app JWT, verified exactly as on every other route (AuthService creates its account).
+      const actor = await this.auth.authenticate(input.token);
+      const user = await this.users.findById(actor.id);
+      if (!user || user.externalId === null) {
+        throw new DomainError(ErrorCode.UNAUTHORIZED, 'The widget accepts host-app tokens, not chat tokens');
+      }
+      return { user, emailVerified: true };
+    }
+    if (input.id !== undefined) {
+      const secret = this.config.widget.secret;
+      if (secret === undefined || !isValidUserHash(secret, input.id, input.hash)) {
+        throw new DomainError(ErrorCode.UNAUTHORIZED, input.hash === undefined ? 'Missing user hash' : 'Invalid user hash');
+      }
+      const externalId = `${WIDGET_USER_PREFIX}${input.id}`;
+      const email = input.email ?? `${randomBytes(8).toString('hex')}@${VISITOR_EMAIL_DOMAIN}`;
+      const user = await this.widget.upsertUser({
+        externalId,
+        email,
+        name: input.name ?? input.email?.split('@')[0] ?? `User ${input.id}`.slice(0, 100),
+        // Without an email in this identity, the one stored earlier stays.
+        keepExistingEmail: input.email === undefined,
+      });
+      // Without an email the earlier verified one (if any) stays verified.
+      return { user, emailVerified: input.email !== undefined ? true : undefined };
+    }
+    if (input.visitorId !== undefined) {
+      if (!this.config.widget.allowAnonymous) {
+        throw new DomainError(ErrorCode.UNAUTHORIZED, 'This chat does not accept anonymous visitors (WIDGET_ALLOW_ANONYMOUS)');
+      }
+      const user = await this.widget.upsertUser({
+        externalId: `${WIDGET_VISITOR_PREFIX}${input.visitorId}`,
+        email: `${input.visitorId}@${VISITOR_EMAIL_DOMAIN}`,
+        name: `Visitor ${input.visitorId.slice(0, 4)}`,
+        keepExistingEmail: true,
+      });
+      return { user };
+    }
+    throw new DomainError(ErrorCode.UNAUTHORIZED, 'Missing identity: give id and hash, a host-app token, or a visitor id');
+  }
+
+  private contactFlags(user: UserRow, contact: WidgetContactRow): WidgetSessionView['contact'] {
+    return { isVisitor: isVisitorExternalId(user.externalId), hasEmail: hasRealEmail(user.email), emailVerified: contact.emailVerified };
+  }
+}

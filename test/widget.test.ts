@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { DEMO_ADMIN, login, type TestAccount } from './support/accounts.js';
+import { type Api, apiClient } from './support/http.js';
+import { startServer, type TestServer } from './support/server.js';
+import { isValidUserHash } from '../src/widget/widget-identity.js';
+
+const WIDGET_SECRET = 'widget-secret-for-tests-0123456789abcdef';
+const PRODUCT_ORIGIN = 'https://product.example';
+const hashOf = (id: string, secret = WIDGET_SECRET) => createHmac('sha256', secret).update(id).digest('hex');
+
+describe('website widget: identity and assets', () => {
+  let server: TestServer;
+  let api: Api;
+  let admin: TestAccount;
+
+  before(async () => {
+    server = await startServer({ WIDGET_SECRET, WIDGET_ORIGINS: PRODUCT_ORIGIN });
+    api = apiClient(server.url);
+    admin = await login(api, DEMO_ADMIN.email, DEMO_ADMIN.password);
+  });
+  after(() => server.close());
+
+  const userCount = async (query: string): Promise<number> =>
+    (await api('GET', `/users?q=${encodeURIComponent(query)}`, { token: admin.token })).body.length;
+
+  it('exchanges a good hash for a USER session whose token works on the chat API', async () => {
+    const id = `u_${randomUUID()}`;
+    const response = await api('POST', '/widget/session', {
+      body: {
+        id,
+        email: 'Ann@Example.com',
+        name: 'Ann Lee',
+        hash: hashOf(id),
+        pageUrl: 'https://product.example/billing',
+        timeZone: 'Europe/Paris',
+      },
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' },
+    });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.equal(response.body.tokenType, 'Bearer');
+    assert.equal(response.body.user.role, 'USER');
+    assert.equal(response.body.user.email, 'ann@example.com');
+    assert.equal(response.body.user.name, 'Ann Lee');
+    assert.deepEqual(response.body.contact, { isVisitor: false, hasEmail: true, emailVerified: true });
+    const sent = await api('POST', '/chat/messages', { token: response.body.accessToken, body: { content: 'Hello from the widget' } });
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+
+    const contact = await api('GET', `/widget/contacts/${response.body.user.id}`, { token: admin.token });
+    assert.equal(contact.status, 200);
+    assert.equal(contact.body.externalId, id);
+    assert.equal(contact.body.email, 'ann@example.com');
+    assert.equal(contact.body.emailVerified, true);
+    assert.equal(contact.body.pageUrl, 'https://product.example/billing');
+    assert.equal(contact.body.timeZone, 'Europe/Paris');
+    assert.equal(contact.body.browser, 'Chrome 131 on Linux');
+    assert.deepEqual(
+      contact.body.conversations.map((conversation: { id: number }) => conversation.id),
+      [sent.body.conversationId],
+    );
+  });
+
+  it('rejects a wrong hash with 401 and creates no account', async () => {
+    const id = `u_${randomUUID()}`;
+    const email = `wrong-${randomUUID().slice(0, 8)}@example.com`;
+    for (const hash of [hashOf(id, 'another-secret-of-at-least-32-characters!'), hashOf(`${id}x`), 'abc', '']) {
+      const response = await api('POST', '/widget/session', { body: { id, email, name: 'Mallory', hash } });
+      assert.equal(response.status, 401, JSON.stringify(response.body));
+      assert.equal(response.body.code, 'UNAUTHORIZED');
+      assert.equal(response.body.accessToken, undefined);
+    }
+    assert.equal(await userCount(email), 0);
+    const good = await api('POST', '/widget/session', { body: { id, email, name: 'Mallory', hash: hashOf(id) } });
+    assert.equal(good.status, 200);
+    assert.equal(await userCount(email), 1, 'the count sees an account once one is made');
+  });
+
+  it('rejects a missing hash with 401 and creates no account', async () => {
+    const email = `nohash-${randomUUID().slice(0, 8)}@example.com`;
+    const response = await api('POST', '/widget/session', { body: { id: 'u_1', email } });
+    assert.equal(response.status, 401);
+    assert.match(response.body.message, /hash/i);
+    const anonymous = await api('POST', '/widget/session', { body: { visitorId: randomUUID() } });
+    assert.equal(anonymous.status, 401, 'visitors are refused unless WIDGET_ALLOW_ANONYMOUS=true');
+    const nothing = await api('POST', '/widget/session', { body: {} });
+    assert.equal(nothing.status, 401);
+    assert.equal(await userCount(email), 0);
+  });
+
+  it('compares hashes in constant time whatever their length', () => {
+    const hash = hashOf('u_9');
+    assert.equal(isValidUserHash(WIDGET_SECRET, 'u_9', hash), true);
+    assert.equal(isValidUserHash(WIDGET_SECRET, 'u_9', hash.toUpperCase()), true);
+    for (const wrong of [
+      undefined,
+      '',
+      'a',
+      hash.slice(0, 63),
+      `${hash}00`,
+      `${hash.slice(0, 63)}0`.replace(/.$/, hash.endsWith('0') ? '1' : '0'),
+    ]) {
+      assert.equal(isValidUserHash(WIDGET_SECRET, 'u_9', wrong), false, String(wrong));
+    }
+  });
+
+  it('keeps a widget user apart from a local account with the same email', async () => {
+    const localUser = await login(api, 'user@example.com');
+    const id = `u_${randomUUID()}`;
+    const response = await api('POST', '/widget/session', {
+      body: { id, email: 'user@example.com', name: 'Widget Twin', hash: hashOf(id) },
+    });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.notEqual(response.body.user.id, localUser.id);
+    assert.equal(response.body.user.email, 'user@example.com');
+    // The local account still signs in with its password and is still itself.
+    const again = await login(api, 'user@example.com');
+    assert.equal(again.id, localUser.id);
+    assert.equal(again.name, localUser.name);
+    // The same product id comes back to the same account, with the latest name.
+    const second = await api('POST', '/widget/session', {
+      body: { id, email: 'user@example.com', name: 'Renamed Twin', hash: hashOf(id) },
+    });
+    assert.equal(second.body.user.id, response.body.user.id);
+    assert.equal(second.body.user.name, 'Renamed Twin');
+  });
+
+  it('stores the latest attributes and rejects more than 20 keys or bad values', async () => {
+    const id = `u_${randomUUID()}`;
+    const first = await api('POST', '/widget/session', {
+      body: { id, hash: hashOf(id), attributes: { plan: 'pro', seats: 5, trial: false } },
+    });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`k${index}`, index]));
+    for (const attributes of [tooMany, { nested: { a: 1 } }, { list: [1] }, { '': 'x' }, { long: 'x'.repeat(501) }, 'plan']) {
+      const response = await api('POST', '/widget/session', { body: { id, hash: hashOf(id), attributes } });
+      assert.equal(response.status, 400, JSON.stringify(attributes));
+      assert.equal(response.body.code, 'VALIDATION');
+    }
+    const updated = await api('PATCH', '/widget/contact', { token: first.body.accessToken, body: { attributes: { seats: 6 } } });
+    assert.equal(updated.status, 200, JSON.stringify(updated.body));
+    const contact = await api('GET', `/widget/contacts/${first.body.user.id}`, { token: admin.token });
+    assert.deepEqual(contact.body.attributes, { plan: 'pro', seats: 6, trial: false });
+    const overflow = await api('PATCH', '/widget/contact', {
+      token: first.body.accessToken,
+      body: { attributes: Object.fromEntries(Array.from({ length: 18 }, (_, index) => [`extra${index}`, true])) },
+    });
+    assert.equal(overflow.status, 400);
+    const email = await api('PATCH', '/widget/contact', { token: first.body.accessToken, body: { email: 'other@example.com' } });
+    assert.equal(email.status, 403, 'a verified user cannot retype their email');
+  });
+
+  it('rejects unknown fields and bad page URLs with 400', async () => {
+    for (const body of [
+      { id: 'u_1', hash: hashOf('u_1'), role: 'ADMIN' },
+      { id: 'u_1', hash: hashOf('u_1'), pageUrl: 'javascript:alert(1)' },
+      { id: 5 },
+    ]) {
+      const response = await api('POST', '/widget/session', { body });
+      assert.equal(response.status, 400, JSON.stringify(body));
+    }
+  });
+
+  it('tells the loader whether the page origin may embed the widget', async () => {
+    const allowed = await api('GET', '/widget/config', { headers: { origin: PRODUCT_ORIGIN } });
+    assert.deepEqual(allowed.body, { originAllowed: true, origin: PRODUCT_ORIGIN, allowAnonymous: false });
+    assert.equal(allowed.headers.get('access-control-allow-origin'), '*');
+    const refused = await api('GET', '/widget/config', { headers: { origin: 'https://evil.example' } });
+    assert.equal(refused.body.originAllowed, false);
+  });
+
+  it('serves the loader with an ETag, a short max-age and within 8 KB gzipped', async () => {
+    const response = await fetch(`${server.url}/widget.js`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /javascript/);
+    assert.match(response.headers.get('cache-control') ?? '', /max-age=(\d{1,4})\b/);
+    const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get('cache-control') ?? '')?.[1]);
+    assert.ok(maxAge > 0 && maxAge <= 3600, `max-age ${maxAge}`);
+    const etag = response.headers.get('etag');
+    assert.ok(etag);
+    const body = await response.text();
+    assert.match(body, /SupportChat/);
+    const gzipped = gzipSync(body, { level: 9 }).length;
+    assert.ok(gzipped <= 8 * 1024, `widget.js is ${gzipped} bytes gzipped`);
+    const revalidated = await fetch(`${server.url}/widget.js`, { headers: { 'if-none-match': etag } });
+    assert.equal(revalidated.status, 304);
+  });
+
+  it('frames /widget/ only from the allowed origins and every other page from nowhere', async () => {
+    const frame = await fetch(`${server.url}/widget/`);
+    assert.equal(frame.status, 200);
+    const csp = frame.headers.get('content-security-policy') ?? '';
+    assert.match(csp, new RegExp(`frame-ancestors 'self' ${PRODUCT_ORIGIN.replace(/[.]/g, '\\.')}(;|$)`));
+    assert.equal(frame.headers.get('x-frame-options'), null);
+    const home = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
+    assert.equal(home.headers.get('x-frame-options'), 'DENY');
+  });
+});
