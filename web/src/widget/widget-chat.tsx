@@ -138,7 +138,8 @@ export function WidgetChat({ isOpen, contact, onContactChanged }: WidgetChatProp
   // Opening the panel puts the cursor where the person will type.
   useEffect(() => {
     if (isOpen) {
-      panelRef.current?.querySelector<HTMLElement>('textarea, input')?.focus();
+      const panel = panelRef.current;
+      (panel?.querySelector<HTMLElement>('textarea') ?? panel?.querySelector<HTMLElement>('input[type="email"]'))?.focus();
     }
   }, [isOpen, own.state, needsEmail]);
 
