@@ -124,6 +124,10 @@ describe('website widget: identity and assets', () => {
     });
     assert.equal(second.body.user.id, response.body.user.id);
     assert.equal(second.body.user.name, 'Renamed Twin');
+    // An identity without name or email keeps the stored ones.
+    const bare = await api('POST', '/widget/session', { body: { id, hash: hashOf(id) } });
+    assert.equal(bare.body.user.name, 'Renamed Twin');
+    assert.equal(bare.body.user.email, 'user@example.com');
   });
 
   it('stores the latest attributes and rejects more than 20 keys or bad values', async () => {
@@ -195,5 +199,42 @@ describe('website widget: identity and assets', () => {
     assert.equal(frame.headers.get('x-frame-options'), null);
     const home = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
     assert.equal(home.headers.get('x-frame-options'), 'DENY');
+  });
+});
+
+describe('website widget: anonymous visitors', () => {
+  let server: TestServer;
+  let api: Api;
+
+  before(async () => {
+    server = await startServer({ WIDGET_ALLOW_ANONYMOUS: 'true' });
+    api = apiClient(server.url);
+  });
+  after(() => server.close());
+
+  it('gives a visitor id its own account, asks for an email and marks it unverified', async () => {
+    const visitorId = randomUUID();
+    const first = await api('POST', '/widget/session', { body: { visitorId, pageUrl: 'https://shop.example/' } });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual(first.body.contact, { isVisitor: true, hasEmail: false, emailVerified: false });
+    const saved = await api('PATCH', '/widget/contact', { token: first.body.accessToken, body: { email: 'Visitor@Example.com' } });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    assert.deepEqual(saved.body, { isVisitor: true, hasEmail: true, emailVerified: false });
+    const again = await api('POST', '/widget/session', { body: { visitorId } });
+    assert.equal(again.body.user.id, first.body.user.id);
+    assert.equal(again.body.user.email, 'visitor@example.com');
+    const admin = await login(api, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const contact = await api('GET', `/widget/contacts/${first.body.user.id}`, { token: admin.token });
+    assert.equal(contact.body.isVisitor, true);
+    assert.equal(contact.body.emailVerified, false);
+    assert.equal(contact.body.email, 'visitor@example.com');
+    const bad = await api('PATCH', '/widget/contact', { token: first.body.accessToken, body: { email: 'not-an-email' } });
+    assert.equal(bad.status, 400);
+  });
+
+  it('rejects a visitor id that is not a UUID', async () => {
+    const response = await api('POST', '/widget/session', { body: { visitorId: 'abc' } });
+    assert.equal(response.status, 400);
+    assert.equal(response.body.code, 'VALIDATION');
   });
 });

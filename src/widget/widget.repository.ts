@@ -6,10 +6,11 @@ import type { WidgetAttributes } from '../contract/widget.js';
 
 export interface WidgetUserInput {
   externalId: string;
-  email: string;
-  name: string;
-  // Visitors keep the email they typed into the pre-chat form: a new page load does not overwrite it.
-  keepExistingEmail: boolean;
+  // Given: stored (the latest verified value wins). Omitted: the stored one stays; a new account gets the fallback.
+  email?: string;
+  name?: string;
+  fallbackEmail: string;
+  fallbackName: string;
 }
 
 export interface ContactChange {
@@ -35,12 +36,23 @@ export class WidgetRepository {
   // Keyed by external id only: the unique email index leaves widget ids out, so a local account with the same
   // email is never found, merged or blocked here.
   async upsertUser(user: WidgetUserInput): Promise<UserRow> {
+    const changes = {
+      ...(user.email !== undefined ? { email: user.email } : {}),
+      ...(user.name !== undefined ? { name: user.name } : {}),
+    };
     const [row] = await this.db
       .insert(users)
-      .values({ externalId: user.externalId, email: user.email, name: user.name, role: 'USER', passwordHash: null })
+      .values({
+        externalId: user.externalId,
+        email: user.email ?? user.fallbackEmail,
+        name: user.name ?? user.fallbackName,
+        role: 'USER',
+        passwordHash: null,
+      })
       .onConflictDoUpdate({
         target: users.externalId,
-        set: user.keepExistingEmail ? { name: user.name } : { email: user.email, name: user.name },
+        // A no-op update when nothing changed, so the existing row is still returned.
+        set: Object.keys(changes).length > 0 ? changes : { name: sql`${users.name}` },
       })
       .returning();
     if (!row) {

@@ -146,14 +146,12 @@ export class WidgetService {
       if (secret === undefined || !isValidUserHash(secret, input.id, input.hash)) {
         throw new DomainError(ErrorCode.UNAUTHORIZED, input.hash === undefined ? 'Missing user hash' : 'Invalid user hash');
       }
-      const externalId = `${WIDGET_USER_PREFIX}${input.id}`;
-      const email = input.email ?? `${randomBytes(8).toString('hex')}@${VISITOR_EMAIL_DOMAIN}`;
       const user = await this.widget.upsertUser({
-        externalId,
-        email,
-        name: input.name ?? input.email?.split('@')[0] ?? `User ${input.id}`.slice(0, 100),
-        // Without an email in this identity, the one stored earlier stays.
-        keepExistingEmail: input.email === undefined,
+        externalId: `${WIDGET_USER_PREFIX}${input.id}`,
+        email: input.email,
+        name: input.name,
+        fallbackEmail: `${randomBytes(8).toString('hex')}@${VISITOR_EMAIL_DOMAIN}`,
+        fallbackName: input.email?.split('@')[0] ?? `User ${input.id}`.slice(0, 100),
       });
       // Without an email the earlier verified one (if any) stays verified.
       return { user, emailVerified: input.email !== undefined ? true : undefined };
@@ -164,9 +162,8 @@ export class WidgetService {
       }
       const user = await this.widget.upsertUser({
         externalId: `${WIDGET_VISITOR_PREFIX}${input.visitorId}`,
-        email: `${input.visitorId}@${VISITOR_EMAIL_DOMAIN}`,
-        name: `Visitor ${input.visitorId.slice(0, 4)}`,
-        keepExistingEmail: true,
+        fallbackEmail: `${input.visitorId}@${VISITOR_EMAIL_DOMAIN}`,
+        fallbackName: `Visitor ${input.visitorId.slice(0, 4)}`,
       });
       return { user };
     }

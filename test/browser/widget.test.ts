@@ -9,6 +9,7 @@ import { type Api, apiClient } from '../support/http.js';
 import { connectAs, nextEvent } from '../support/sockets.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { assertWebBuilt, DESKTOP, launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
+import { conversationItem, signInAsAdmin } from './support/chat-ui.js';
 import { eventually } from './support/eventually.js';
 
 const WIDGET_SECRET = 'browser-widget-secret-0123456789abcdef!';
@@ -42,8 +43,12 @@ interface PageUser {
 }
 
 // A product page pasting the README snippet; it records what the widget tells it.
-function productPage(chatUrl: string, user: PageUser | undefined, { css = '', extra = '' } = {}): string {
-  const options = user ? { user: { ...user, hash: user.hash ?? hashOf(user.id) } } : {};
+function productPage(
+  chatUrl: string,
+  user: PageUser | undefined,
+  { css = '', extra = '', attributes }: { css?: string; extra?: string; attributes?: Record<string, string | number> } = {},
+): string {
+  const options = { ...(user ? { user: { ...user, hash: user.hash ?? hashOf(user.id) } } : {}), attributes };
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Product</title>
 <style>${css}</style></head><body><h1>Acme product</h1><p>Some page content.</p>
 <script src="${chatUrl}/widget.js"></script>
@@ -328,6 +333,47 @@ describe('website widget on a product page of another origin', { skip: skipWitho
       assert.deepEqual(watched.unexpectedErrors(), []);
     } finally {
       await watched.close();
+    }
+  });
+
+  it('shows agents the contact beside the thread: email, external id, attributes, page, browser, time zone', async () => {
+    const user = newUser();
+    const html = productPage(chatUrl, user, { attributes: { plan: 'Pro', seats: 12 } });
+    const product = await openProductPage('/pricing', html);
+    const inbox = await WatchedPage.open(browser, server.url);
+    try {
+      assert.equal(await initResult(product.page), 'ready');
+      await launcher(product.page).click();
+      await panelComposer(product.page).fill('Which plan am I on?');
+      await panelComposer(product.page).press('Enter');
+      await panelBubble(product.page, 'Which plan am I on?').waitFor({ timeout: TIMEOUT_MS });
+
+      await signInAsAdmin(inbox.page, DEMO_ADMIN.email);
+      await conversationItem(inbox.page, user.email).click();
+      const panel = inbox.page.getByTestId('contact-panel');
+      await panel.waitFor({ timeout: TIMEOUT_MS });
+      const text = (await panel.textContent()) ?? '';
+      for (const expected of [
+        user.name,
+        user.email,
+        'verified',
+        user.id,
+        'plan',
+        'Pro',
+        'seats',
+        '12',
+        `${host.origin}/pricing`,
+        'Chrome',
+        'Time zone',
+      ]) {
+        assert.ok(text.includes(expected), `contact panel lacks "${expected}": ${text}`);
+      }
+      await screenshot(inbox.page, 'widget-inbox-contact');
+      assert.deepEqual(product.unexpectedErrors(), []);
+      assert.deepEqual(inbox.unexpectedErrors(), []);
+    } finally {
+      await product.close();
+      await inbox.close();
     }
   });
 });

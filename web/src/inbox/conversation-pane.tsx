@@ -5,6 +5,7 @@ import { navigate } from '../routing/use-route.js';
 import { useSignedIn } from '../session/session-context.js';
 import { ThreadView } from '../thread/thread-view.js';
 import { useThread } from '../thread/use-thread.js';
+import { ContactPanel } from '../widget/contact-panel.js';
 import styles from './conversation-pane.module.css';
 import { useConversation } from './use-conversation.js';
 
@@ -94,12 +95,17 @@ export function ConversationPane({ conversationId, focusMessageId, onMarkedRead 
           {statusFailure}
         </p>
       )}
-      <ThreadView
-        thread={thread}
-        viewer={session.user}
-        emptyText="No messages in this conversation yet."
-        placeholder={isClosed ? 'Reply (this reopens the conversation)…' : 'Reply…'}
-      />
+      <div className={styles.body}>
+        <ThreadView
+          thread={thread}
+          viewer={session.user}
+          emptyText="No messages in this conversation yet."
+          placeholder={isClosed ? 'Reply (this reopens the conversation)…' : 'Reply…'}
+        />
+        {conversation && (
+          <ContactPanel userId={conversation.userId} conversationId={conversation.id} refreshKey={conversation.lastMessageAt} />
+        )}
+      </div>
     </div>
   );
 }
