@@ -43,7 +43,8 @@ export class WidgetService {
   ) {}
 
   publicConfig(origin: string | undefined, ownOrigin: string): WidgetConfigView {
-    const originAllowed = origin !== undefined && (origin === ownOrigin || this.config.widget.origins.includes(origin));
+    // Browsers send Origin on every cross-origin fetch; none means a same-origin page (the demo) or no browser at all.
+    const originAllowed = origin === undefined || origin === ownOrigin || this.config.widget.origins.includes(origin);
     return { originAllowed, origin: origin ?? null, allowAnonymous: this.config.widget.allowAnonymous };
   }
 

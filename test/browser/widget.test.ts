@@ -376,4 +376,19 @@ describe('website widget on a product page of another origin', { skip: skipWitho
       await inbox.close();
     }
   });
+
+  it('serves /widget-demo: the demo user chats from a sample product page with nothing to configure', async () => {
+    const demo = await WatchedPage.open(browser, chatUrl);
+    try {
+      await demo.page.goto('/widget-demo');
+      await demo.page.getByText('SupportChat.init(').waitFor({ timeout: TIMEOUT_MS });
+      await launcher(demo.page).click();
+      await panelComposer(demo.page).fill('Hello from the demo');
+      await panelComposer(demo.page).press('Enter');
+      await panelBubble(demo.page, 'Hello from the demo').waitFor({ timeout: TIMEOUT_MS });
+      assert.deepEqual(demo.unexpectedErrors(), []);
+    } finally {
+      await demo.close();
+    }
+  });
 });
