@@ -392,3 +392,48 @@ describe('website widget on a product page of another origin', { skip: skipWitho
     }
   });
 });
+
+describe('website widget for anonymous visitors', { skip: skipWithoutChromium }, () => {
+  let host: HostSite;
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    assertWebBuilt();
+    host = await startHostSite();
+    server = await startServer({ WIDGET_SECRET, WIDGET_ORIGINS: host.origin, WIDGET_ALLOW_ANONYMOUS: 'true' });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    host?.server.close();
+  });
+
+  it('asks a visitor for an email before the first message and keeps their chat across reloads', async () => {
+    host.pages.set('/', productPage(server.url.replace('127.0.0.1', 'localhost'), undefined));
+    const watched = await WatchedPage.open(browser, host.origin);
+    const { page } = watched;
+    try {
+      await page.goto('/');
+      assert.equal(await initResult(page), 'ready');
+      await launcher(page).click();
+      const email = chatFrame(page).getByLabel('Your email');
+      await email.waitFor({ timeout: TIMEOUT_MS });
+      assert.equal(await panelComposer(page).count(), 0, 'no composer before the email');
+      await email.fill('visitor@example.com');
+      await chatFrame(page).getByRole('button', { name: 'Start chat' }).click();
+      await panelComposer(page).fill('Hi, I am just browsing');
+      await panelComposer(page).press('Enter');
+      await panelBubble(page, 'Hi, I am just browsing').waitFor({ timeout: TIMEOUT_MS });
+
+      await page.reload();
+      assert.equal(await initResult(page), 'ready');
+      await launcher(page).click();
+      await panelBubble(page, 'Hi, I am just browsing').waitFor({ timeout: TIMEOUT_MS });
+      assert.deepEqual(watched.unexpectedErrors(), []);
+    } finally {
+      await watched.close();
+    }
+  });
+});

@@ -57,6 +57,22 @@ const EVENTS: EventName[] = ['ready', 'open', 'close', 'unreadCountChanged', 'me
 const MAX_ATTRIBUTES = 20;
 const READY_TIMEOUT_MS = 20_000;
 const RESET_TIMEOUT_MS = 1_000;
+// Browsers that block a third-party iframe's storage would lose an anonymous visitor's chat on every page load;
+// the page keeps a copy of the visitor id (nothing else: the token never leaves the iframe).
+const VISITOR_KEY = 'support-chat.visitor';
+
+function storedVisitor(value?: string | null): string | undefined {
+  try {
+    if (value === null) {
+      localStorage.removeItem(VISITOR_KEY);
+    } else if (value !== undefined) {
+      localStorage.setItem(VISITOR_KEY, value);
+    }
+    return localStorage.getItem(VISITOR_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 // The chat's origin is where this script came from (captured now: currentScript is only set while it runs).
 const scriptSrc = (document.currentScript as HTMLScriptElement | null)?.src ?? '';
@@ -184,7 +200,10 @@ function onFrameMessage(current: Mounted, data: FrameToHost): void {
   switch (data.type) {
     case 'hello':
       // Every load of the iframe (the first, or after it reloaded) exchanges the identity again.
-      post({ type: 'identify', identity: { ...current.identity } });
+      post({
+        type: 'identify',
+        identity: { ...current.identity, visitorId: current.identity.user || current.identity.token ? undefined : storedVisitor() },
+      });
       if (current.isOpen) {
         post({ type: 'open' });
       }
@@ -207,6 +226,11 @@ function onFrameMessage(current: Mounted, data: FrameToHost): void {
       return;
     case 'closeRequest':
       setOpen(false);
+      return;
+    case 'visitor':
+      if (typeof data.id === 'string' && /^[0-9a-f-]{36}$/.test(data.id)) {
+        storedVisitor(data.id);
+      }
       return;
     case 'resetDone':
       current.onResetDone?.();
@@ -370,6 +394,7 @@ function reset(): Promise<void> {
   pendingReset = new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);
+      storedVisitor(null);
       current.settle(new Error('SupportChat.init: reset() was called before the widget was ready'));
       if (widget === current) {
         unmount();

@@ -9,6 +9,8 @@ export interface WidgetIdentity {
   token?: string;
   attributes?: Attributes;
   pageUrl: string;
+  // An anonymous visitor's id as the product page kept it (for browsers that block the iframe's own storage).
+  visitorId?: string;
 }
 
 export interface WidgetIncomingMessage {
@@ -34,4 +36,5 @@ export type FrameToHost =
   | { source: typeof SOURCE; type: 'unread'; count: number }
   | { source: typeof SOURCE; type: 'message'; message: WidgetIncomingMessage }
   | { source: typeof SOURCE; type: 'closeRequest' }
+  | { source: typeof SOURCE; type: 'visitor'; id: string }
   | { source: typeof SOURCE; type: 'resetDone' };

@@ -50,18 +50,18 @@ export async function supportOnline(token: string): Promise<boolean> {
 // A visitor (no product identity) keeps one random id in this frame's storage, so a reload finds their chat.
 const VISITOR_KEY = 'support-chat.widget-visitor';
 
-export function visitorId(): string {
+export function visitorId(fromHost: string | undefined): string {
   let id: string | null = null;
   try {
-    id = localStorage.getItem(VISITOR_KEY);
+    id = localStorage.getItem(VISITOR_KEY) ?? fromHost ?? null;
     if (!id) {
       id = crypto.randomUUID();
-      localStorage.setItem(VISITOR_KEY, id);
     }
+    localStorage.setItem(VISITOR_KEY, id);
   } catch {
-    // Storage blocked in this third-party frame: a visitor for this page load only.
+    // Storage blocked in this third-party frame: the copy the product page keeps is the one to use.
   }
-  return id ?? crypto.randomUUID();
+  return id ?? fromHost ?? crypto.randomUUID();
 }
 
 export function forgetVisitor(): void {

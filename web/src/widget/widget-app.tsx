@@ -33,7 +33,11 @@ export function WidgetApp() {
     }
     const attempt = ++exchangeCountRef.current;
     try {
-      const session = await exchangeIdentity(identity, identity.user || identity.token ? undefined : visitorId());
+      const visitor = identity.user || identity.token ? undefined : visitorId(identity.visitorId);
+      if (visitor) {
+        postToHost({ type: 'visitor', id: visitor });
+      }
+      const session = await exchangeIdentity(identity, visitor);
       if (attempt !== exchangeCountRef.current) {
         return;
       }
