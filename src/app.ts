@@ -103,8 +103,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
     fastify.addHook('onSend', async (_request, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');
-      // A page that chose its own frame-ancestors (the widget's iframe page) is framed as that CSP says.
-      if (!String(reply.getHeader('Content-Security-Policy') ?? '').includes('frame-ancestors')) {
+      // A page whose own CSP lets some origins frame it (the widget's iframe page) is framed as that CSP says.
+      if (!/frame-ancestors (?!'none')/.test(String(reply.getHeader('Content-Security-Policy') ?? ''))) {
         reply.header('X-Frame-Options', 'DENY');
       }
       reply.header('Referrer-Policy', 'no-referrer');

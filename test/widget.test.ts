@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_ADMIN, login, type TestAccount } from './support/accounts.js';
@@ -15,9 +16,15 @@ describe('website widget: identity and assets', () => {
   let server: TestServer;
   let api: Api;
   let admin: TestAccount;
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
   before(async () => {
-    server = await startServer({ WIDGET_SECRET, WIDGET_ORIGINS: PRODUCT_ORIGIN });
+    server = await startServer({
+      WIDGET_SECRET,
+      WIDGET_ORIGINS: PRODUCT_ORIGIN,
+      JWT_PUBLIC_KEY: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      JWT_ISSUER: 'https://host.example',
+    });
     api = apiClient(server.url);
     admin = await login(api, DEMO_ADMIN.email, DEMO_ADMIN.password);
   });
@@ -155,15 +162,41 @@ describe('website widget: identity and assets', () => {
     assert.equal(email.status, 403, 'a verified user cannot retype their email');
   });
 
+  it('exchanges a host-app token for a widget session, and refuses a chat token', async () => {
+    const sub = randomUUID();
+    const hostToken = await new SignJWT({ email: `host-${sub.slice(0, 8)}@example.com`, name: 'Host User' })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject(sub)
+      .setIssuer('https://host.example')
+      .setExpirationTime('10m')
+      .sign(rsa.privateKey);
+    const response = await api('POST', '/widget/session', { body: { token: hostToken, pageUrl: 'https://product.example/' } });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.equal(response.body.user.name, 'Host User');
+    assert.notEqual(response.body.accessToken, hostToken);
+    const contact = await api('GET', `/widget/contacts/${response.body.user.id}`, { token: admin.token });
+    assert.equal(contact.body.externalId, `https://host.example|${sub}`);
+    assert.equal(contact.body.pageUrl, 'https://product.example/');
+    const own = await api('POST', '/widget/session', { body: { token: response.body.accessToken } });
+    assert.equal(own.status, 401);
+    const forged = await api('POST', '/widget/session', { body: { token: `${hostToken.slice(0, -4)}AAAA` } });
+    assert.equal(forged.status, 401);
+  });
+
   it('rejects unknown fields and bad page URLs with 400', async () => {
     for (const body of [
       { id: 'u_1', hash: hashOf('u_1'), role: 'ADMIN' },
       { id: 'u_1', hash: hashOf('u_1'), pageUrl: 'javascript:alert(1)' },
-      { id: 5 },
+      { id: 'u_1', hash: 5 },
+      { id: -1, hash: hashOf('-1') },
+      { id: 'x'.repeat(201), hash: hashOf('x'.repeat(201)) },
     ]) {
       const response = await api('POST', '/widget/session', { body });
       assert.equal(response.status, 400, JSON.stringify(body));
     }
+    // A numeric product id is hashed as its decimal string.
+    const numeric = await api('POST', '/widget/session', { body: { id: 42, hash: hashOf('42') } });
+    assert.equal(numeric.status, 200, JSON.stringify(numeric.body));
   });
 
   it('tells the loader whether the page origin may embed the widget', async () => {

@@ -35,7 +35,10 @@ const pageUrl = z
 // Exactly one identity: a product user with its hash, a host-app token, or (when allowed) a visitor id.
 // A missing hash is not a validation error but a refused identity (401), so `hash` is optional here.
 export const widgetSessionSchema = z.strictObject({
-  id: z.string().min(1).max(200).optional().describe("The product's user id (hashed with WIDGET_SECRET)"),
+  id: z
+    .union([z.string().min(1).max(200), z.number().int().nonnegative().transform(String)])
+    .optional()
+    .describe("The product's user id (hashed with WIDGET_SECRET as a string)"),
   email: widgetEmail.optional(),
   name: z.string().trim().min(1, { message: 'must not be empty' }).max(100).optional(),
   hash: z.string().max(200).optional().describe('hex HMAC-SHA256(WIDGET_SECRET, id)'),

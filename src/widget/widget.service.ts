@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { decodeProtectedHeader } from 'jose';
 import type { Actor } from '../auth/actor.js';
 import type { SessionView } from '../auth/auth.schemas.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -134,6 +135,10 @@ export class WidgetService {
 
   private async identify(input: WidgetSessionInput): Promise<{ user: UserRow; emailVerified?: boolean }> {
     if (input.token !== undefined) {
+      // A chat token (HS256) is refused: exchanging it would let a token renew itself forever.
+      if (!this.isHostToken(input.token)) {
+        throw new DomainError(ErrorCode.UNAUTHORIZED, 'The widget accepts host-app tokens, not chat tokens');
+      }
       // A host-app JWT, verified exactly as on every other route (AuthService creates its account).
       const actor = await this.auth.authenticate(input.token);
       const user = await this.users.findById(actor.id);
@@ -169,6 +174,15 @@ export class WidgetService {
       return { user };
     }
     throw new DomainError(ErrorCode.UNAUTHORIZED, 'Missing identity: give id and hash, a host-app token, or a visitor id');
+  }
+
+  private isHostToken(token: string): boolean {
+    try {
+      const algorithm = decodeProtectedHeader(token).alg;
+      return algorithm === 'RS256' || algorithm === 'ES256';
+    } catch {
+      return false;
+    }
   }
 
   private contactFlags(user: UserRow, contact: WidgetContactRow): WidgetSessionView['contact'] {

@@ -33,6 +33,7 @@ interface Mounted {
   badge: HTMLElement;
   origin: string;
   identity: WidgetIdentity;
+  pageUrlOption?: string;
   isOpen: boolean;
   isReady: boolean;
   unread: number;
@@ -174,15 +175,22 @@ function showUnread(count: number): void {
   emit('unreadCountChanged', count);
 }
 
+// open()/close() called while init() is still on its way: applied once the widget is ready.
+let wantsOpen: boolean | undefined;
+
 function setOpen(isOpen: boolean): void {
   const current = widget;
-  if (!current || !current.isReady || current.isOpen === isOpen) {
+  if (!current?.isReady) {
+    wantsOpen = current || isInitializing ? isOpen : undefined;
+    return;
+  }
+  if (current.isOpen === isOpen) {
     return;
   }
   current.isOpen = isOpen;
   current.wrapper.classList.toggle('open', isOpen);
   current.launcher.setAttribute('aria-expanded', String(isOpen));
-  post({ type: isOpen ? 'open' : 'close' });
+  post(isOpen ? { type: 'open', pageUrl: current.pageUrlOption ?? location.href } : { type: 'close' });
   if (isOpen) {
     current.iframe.focus();
   } else if (document.activeElement === current.host) {
@@ -205,7 +213,7 @@ function onFrameMessage(current: Mounted, data: FrameToHost): void {
         identity: { ...current.identity, visitorId: current.identity.user || current.identity.token ? undefined : storedVisitor() },
       });
       if (current.isOpen) {
-        post({ type: 'open' });
+        post({ type: 'open', pageUrl: current.pageUrlOption ?? location.href });
       }
       return;
     case 'ready':
@@ -275,6 +283,7 @@ function mount(options: InitOptions, identity: WidgetIdentity, origin: string, s
     badge,
     origin,
     identity,
+    pageUrlOption: options.pageUrl,
     isOpen: false,
     isReady: false,
     unread: 0,
@@ -374,7 +383,9 @@ async function init(options: InitOptions): Promise<void> {
     } finally {
       clearTimeout(timer);
     }
-    if (options.open === true) {
+    const shouldOpen = wantsOpen ?? options.open === true;
+    wantsOpen = undefined;
+    if (shouldOpen) {
       setOpen(true);
     }
     emit('ready');
@@ -387,6 +398,7 @@ async function init(options: InitOptions): Promise<void> {
 // Ends the widget session: the iframe forgets its visitor id and token, and the widget leaves the page.
 function reset(): Promise<void> {
   generation += 1;
+  wantsOpen = undefined;
   const current = widget;
   if (!current) {
     return pendingReset ?? Promise.resolve();
@@ -434,7 +446,7 @@ const api: SupportChatApi = {
   init,
   open: () => setOpen(true),
   close: () => setOpen(false),
-  toggle: () => setOpen(!widget?.isOpen),
+  toggle: () => setOpen(!(widget?.isReady ? widget.isOpen : wantsOpen)),
   reset,
   setAttributes,
   on,

@@ -23,7 +23,8 @@ export interface WidgetIncomingMessage {
 // Loader → iframe.
 export type HostToFrame =
   | { source: typeof SOURCE; type: 'identify'; identity: WidgetIdentity }
-  | { source: typeof SOURCE; type: 'open' }
+  // pageUrl: where the person is now (a single-page product changes it without reloading).
+  | { source: typeof SOURCE; type: 'open'; pageUrl: string }
   | { source: typeof SOURCE; type: 'close' }
   | { source: typeof SOURCE; type: 'setAttributes'; attributes: Attributes }
   | { source: typeof SOURCE; type: 'reset' };

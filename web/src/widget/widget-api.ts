@@ -37,7 +37,10 @@ export function exchangeIdentity(identity: WidgetIdentity, visitorId: string | u
   });
 }
 
-export function updateContact(token: string, change: { email?: string; attributes?: Attributes }): Promise<WidgetSession['contact']> {
+export function updateContact(
+  token: string,
+  change: { email?: string; attributes?: Attributes; pageUrl?: string },
+): Promise<WidgetSession['contact']> {
   return send('PATCH', '/widget/contact', change, token);
 }
 

@@ -69,9 +69,17 @@ export function WidgetApp() {
           identityRef.current = message.identity;
           void exchange();
           return;
-        case 'open':
+        case 'open': {
           setIsOpen(true);
+          const identity = identityRef.current;
+          const token = tokenRef.current;
+          // Agents see the page the person is on when they open the chat, not only the one they landed on.
+          if (identity && token && message.pageUrl !== identity.pageUrl && /^https?:\/\//.test(message.pageUrl)) {
+            identity.pageUrl = message.pageUrl;
+            updateContact(token, { pageUrl: message.pageUrl }).catch(() => undefined);
+          }
           return;
+        }
         case 'close':
           setIsOpen(false);
           return;
