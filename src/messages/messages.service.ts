@@ -9,7 +9,7 @@ import { ConversationsService, unreadSideOf } from '../conversations/conversatio
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { DrainService } from '../realtime/drain.service.js';
-import { MessageEvents } from '../realtime/message-events.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { conversationAudience } from '../realtime/rooms.js';
 import { UsersService } from '../users/users.service.js';
@@ -39,7 +39,7 @@ export class MessagesService {
     private readonly rateLimiter: RateLimiter,
     private readonly drain: DrainService,
     private readonly metrics: MetricsService,
-    private readonly messageEvents: MessageEvents,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.sendSchema = sendMessageSchema(config.maxMessageLength);
@@ -52,7 +52,7 @@ export class MessagesService {
       { name: 'message', limit: this.config.rateLimits.messagesPerMinute, windowMs: 60_000 },
       String(actor.id),
     );
-    const message = await this.drain.track(() => this.store(actor, input));
+    const message = await this.drain.track(() => this.store(actor, input, via));
     this.metrics.messagesSent.inc({ via });
     this.metrics.deliveryLatency.observe((performance.now() - started) / 1000);
     return message;
@@ -61,7 +61,7 @@ export class MessagesService {
   // Built once: the length limit is configuration.
   readonly sendSchema: ReturnType<typeof sendMessageSchema>;
 
-  private async store(actor: Actor, input: SendMessageInput): Promise<MessageView> {
+  private async store(actor: Actor, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
     if (!isAdmin(actor) && input.userId !== undefined && input.userId !== actor.id) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Users may only write in their own conversations');
     }
@@ -81,7 +81,7 @@ export class MessagesService {
         // Another instance stored the same send first: answer with its row.
         const first = await this.messages.findByClientMessageId(actor.id, input.clientMessageId);
         if (first) {
-          return this.deliverAgain(first);
+          return this.deliverAgain(first, via);
         }
       }
       if (error instanceof AttachmentsUnavailableError) {
@@ -99,10 +99,9 @@ export class MessagesService {
     }
     const view = toMessageView(result.message);
     if (result.isNewConversation || result.previousStatus !== 'ACTIVE') {
-      await this.conversations.publishUpdatedById(view.conversationId);
+      await this.conversations.announce(view.conversationId, result.isNewConversation ? 'conversation.created' : 'conversation.updated');
     }
-    this.publishMessage(view, result.conversationUserId);
-    this.messageEvents.stored({ message: view, conversationUserId: result.conversationUserId });
+    this.events.publish('message.stored', { message: view, conversationUserId: result.conversationUserId, via, isRedelivery: false });
     return view;
   }
 
@@ -141,18 +140,13 @@ export class MessagesService {
   }
 
   // A retried send may follow a crash between commit and emit: emit again, receivers drop duplicates by id.
-  private async deliverAgain(message: MessageRecord): Promise<MessageView> {
+  private async deliverAgain(message: MessageRecord, via: 'rest' | 'socket'): Promise<MessageView> {
     const view = toMessageView(message);
     const ownerId = await this.conversations.ownerOf(message.conversationId);
     if (ownerId !== undefined) {
-      this.publishMessage(view, ownerId);
+      this.events.publish('message.stored', { message: view, conversationUserId: ownerId, via, isRedelivery: true });
     }
     return view;
-  }
-
-  // The view made for the ack is the one broadcast: mapped once per send.
-  private publishMessage(view: MessageView, conversationUserId: number): void {
-    this.publisher.send('newMessage', conversationAudience(conversationUserId), view);
   }
 
   async history(actor: Actor, conversationId: number, query: HistoryQuery): Promise<HistoryPage> {
@@ -187,7 +181,7 @@ export class MessagesService {
     const { count, readAt } = await this.messages.markRead(conversationId, unreadSideOf(actor));
     const receipt: ReadReceiptView = { conversationId, readerId: actor.id, readAt: readAt.toISOString(), count };
     if (count > 0) {
-      this.publisher.send('messagesRead', conversationAudience(ownerId), receipt);
+      this.events.publish('messages.read', { receipt, conversationUserId: ownerId });
     }
     return receipt;
   }
