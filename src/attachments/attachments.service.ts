@@ -143,8 +143,9 @@ export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
         throw notFound('Attachment');
       }
     } else {
-      await this.conversations.requireAccessibleOwner(actor, conversationId).catch(() => {
-        throw notFound('Attachment');
+      // Only "no access" becomes the attachment's 404; a database outage stays UNAVAILABLE.
+      await this.conversations.requireAccessibleOwner(actor, conversationId).catch((error: unknown) => {
+        throw error instanceof DomainError && error.code === ErrorCode.CONVERSATION_NOT_FOUND ? notFound('Attachment') : error;
       });
     }
     const isThumbnail = variant === 'thumbnail';

@@ -41,4 +41,3 @@ export async function sniffType(head: Buffer): Promise<SniffedType | undefined> 
   return contentType && allowed ? { contentType, isImage: allowed.isImage } : undefined;
 }
 
-export const ALLOWED_TYPES = [...ALLOWED.keys()];
