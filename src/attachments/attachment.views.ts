@@ -1,14 +1,4 @@
-// As it appears in a message and in the upload answer. The bytes need the bearer token, like every route.
-export interface AttachmentView {
-  id: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  url: string;
-  thumbnailUrl: string | null;
-}
+import type { AttachmentView } from '../contract/messages.js';
 
 export interface AttachmentSummary {
   id: string;

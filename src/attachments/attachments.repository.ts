@@ -35,5 +35,4 @@ export class AttachmentsRepository {
       .where(and(isNull(attachments.messageId), lt(attachments.createdAt, cutoff)))
       .returning();
   }
-
 }

@@ -40,4 +40,3 @@ export async function sniffType(head: Buffer): Promise<SniffedType | undefined> 
   const allowed = contentType ? ALLOWED.get(contentType) : undefined;
   return contentType && allowed ? { contentType, isImage: allowed.isImage } : undefined;
 }
-

@@ -4,7 +4,7 @@ import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { Actor } from './actor.js';
 import { Authenticated, CurrentActor } from './auth.guard.js';
-import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from './auth.schemas.js';
+import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from '../contract/auth.js';
 import { AuthService } from './auth.service.js';
 
 @ApiTags('auth')

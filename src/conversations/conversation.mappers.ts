@@ -1,6 +1,7 @@
 import { toAttachmentView } from '../attachments/attachment.views.js';
 import type { ConversationRecord, MessageRecord } from './conversation.records.js';
-import type { ConversationListItem, ConversationView, MessageView } from './conversation.views.js';
+import type { ConversationListItem, ConversationView } from '../contract/conversations.js';
+import type { MessageView } from '../contract/messages.js';
 
 export function toMessageView(record: MessageRecord): MessageView {
   return {

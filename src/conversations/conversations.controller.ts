@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
-import { idPathSchema } from '../common/validation.js';
+import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { MessagesService } from '../messages/messages.service.js';
 import {
@@ -13,7 +13,7 @@ import {
   listConversationsQuerySchema,
   type UpdateConversationInput,
   updateConversationSchema,
-} from './conversations.schemas.js';
+} from '../contract/conversations.js';
 import { ConversationsService } from './conversations.service.js';
 
 const idPipe = new ZodValidationPipe(idPathSchema);

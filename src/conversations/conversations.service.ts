@@ -7,9 +7,9 @@ import { MessagesRepository } from '../messages/messages.repository.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { toConversationListItem, toConversationView } from './conversation.mappers.js';
 import type { ConversationRecord } from './conversation.records.js';
-import type { ConversationListItem, ConversationView, UnreadCountView } from './conversation.views.js';
+import type { ConversationListItem, ConversationView, UnreadCountView } from '../contract/conversations.js';
 import { ActiveConversationExistsError, ConversationsRepository, type UnreadSide } from './conversations.repository.js';
-import type { ListConversationsQuery } from './conversations.schemas.js';
+import type { ListConversationsQuery } from '../contract/conversations.js';
 
 const OWNER_CACHE_SIZE = 50_000;
 

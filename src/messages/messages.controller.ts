@@ -5,9 +5,10 @@ import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
-import { idPathSchema, parseInput } from '../common/validation.js';
+import { idPathSchema } from '../contract/common.js';
+import { parseInput } from '../common/validation.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { type HistoryQuery, historyQuerySchema, sendMessageSchema } from './messages.schemas.js';
+import { type HistoryQuery, historyQuerySchema, sendMessageSchema } from '../contract/messages.js';
 import { MessagesService } from './messages.service.js';
 
 const DOCUMENTED_MAX_LENGTH = 4000;

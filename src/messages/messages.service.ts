@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { toMessageView } from '../conversations/conversation.mappers.js';
 import type { MessageRecord } from '../conversations/conversation.records.js';
-import type { MessageView, ReadReceiptView } from '../conversations/conversation.views.js';
+import type { MessageView, ReadReceiptView } from '../contract/messages.js';
 import { ConversationsService, unreadSideOf } from '../conversations/conversations.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
@@ -20,7 +20,7 @@ import {
   MessagesRepository,
   ReopenConflictError,
 } from './messages.repository.js';
-import { type HistoryQuery, type SendMessageInput, sendMessageSchema, type SyncInput } from './messages.schemas.js';
+import { type HistoryQuery, type SendMessageInput, sendMessageSchema, type SyncInput } from '../contract/messages.js';
 
 const SYNC_PAGE = 500;
 

@@ -9,13 +9,15 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Actor } from '../auth/actor.js';
-import { DomainError, ErrorCode, type SocketError, toSocketError } from '../common/errors.js';
+import { DomainError, ErrorCode, toSocketError } from '../common/errors.js';
+import { type SocketError } from '../contract/errors.js';
 import { parseInput } from '../common/validation.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
-import { conversationRefSchema, syncSchema, typingSchema } from '../messages/messages.schemas.js';
+import { conversationRefSchema, syncSchema } from '../contract/messages.js';
+import { typingSchema } from '../contract/realtime.js';
 import { MessagesService } from '../messages/messages.service.js';
-import { authenticateSchema } from './chat.schemas.js';
-import type { AckResult } from './events.js';
+import { authenticateSchema } from '../contract/auth.js';
+import type { AckResult } from '../contract/realtime.js';
 import { RealtimePublisher } from './realtime.publisher.js';
 import { type ChatNamespace, type ChatSocket, SocketSessions } from './socket-sessions.js';
 

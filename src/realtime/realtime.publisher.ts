@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
-import type { ServerToClientEvents } from './events.js';
+import type { ServerToClientEvents } from '../contract/realtime.js';
 import { userRoom } from './rooms.js';
 
 type EventName = keyof ServerToClientEvents;

@@ -4,7 +4,7 @@ import { type Actor, isAdmin } from '../auth/actor.js';
 import { AuthService } from '../auth/auth.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, toSocketError } from '../common/errors.js';
-import type { ClientToServerEvents, ServerToClientEvents } from './events.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract/realtime.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { ADMINS_ROOM, USERS_ROOM, userRoom } from './rooms.js';
 

@@ -6,7 +6,7 @@ import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
 import { ApiZodQuery } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { type SearchQuery, searchQuerySchema } from './search.schemas.js';
+import { type SearchQuery, searchQuerySchema } from '../contract/search.js';
 import { SearchService } from './search.service.js';
 
 @ApiTags('search')

@@ -5,7 +5,7 @@ import { Authenticated } from '../auth/auth.guard.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { type CreateUserInput, createUserSchema, type ListUsersQuery, listUsersQuerySchema } from './users.schemas.js';
+import { type CreateUserInput, createUserSchema, type ListUsersQuery, listUsersQuerySchema } from '../contract/users.js';
 import { toUserView, UsersService } from './users.service.js';
 
 @ApiTags('users')
