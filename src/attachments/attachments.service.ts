@@ -9,7 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import type { AttachmentRow } from '../database/schema.js';
 import { type AttachmentView } from '../contract/messages.js';
-import { toAttachmentView } from './attachment.views.js';
+import { toAttachmentView } from '../messages/message.records.js';
 import { AttachmentsRepository } from './attachments.repository.js';
 import { sanitizeFileName } from './file-names.js';
 import { SNIFF_BYTES, sniffType } from './file-types.js';

@@ -8,7 +8,7 @@ import { toUserView, UsersService } from '../users/users.service.js';
 import type { Actor } from './actor.js';
 import type { LoginInput, RegisterInput, SessionView } from '../contract/auth.js';
 import type { PublicOptions } from '../contract/auth.js';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.js';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from '../users/passwords.js';
 import { TokensService } from './tokens.service.js';
 
 @Injectable()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor.js';
@@ -7,7 +7,6 @@ import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
 import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { MessagesService } from '../messages/messages.service.js';
 import {
   type ListConversationsQuery,
   listConversationsQuerySchema,
@@ -22,10 +21,7 @@ const idPipe = new ZodValidationPipe(idPathSchema);
 @Controller('chat')
 @Authenticated()
 export class ConversationsController {
-  constructor(
-    private readonly conversations: ConversationsService,
-    private readonly messages: MessagesService,
-  ) {}
+  constructor(private readonly conversations: ConversationsService) {}
 
   @Get('conversations')
   @ApiOperation({ summary: 'Conversations, newest activity first (admins: all; users: their own). Next page in the Link header.' })
@@ -62,14 +58,6 @@ export class ConversationsController {
     @Body(new ZodValidationPipe(updateConversationSchema)) body: UpdateConversationInput,
   ) {
     return this.conversations.changeStatus(actor, params.id, body.status);
-  }
-
-  @Post('conversations/:id/read')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Mark the other side’s messages read; returns how many; emits messagesRead' })
-  @ApiParam({ name: 'id', type: Number })
-  markRead(@CurrentActor() actor: Actor, @Param(idPipe) params: { id: number }) {
-    return this.messages.markRead(actor, params.id);
   }
 
   @Get('unread-count')

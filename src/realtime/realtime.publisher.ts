@@ -29,6 +29,11 @@ export class RealtimePublisher {
     (target.emit as Emit)(event, payload);
   }
 
+  // To one socket: its own acks' companions (`authenticated`, `error`).
+  toSocket<E extends EventName>(socket: { emit: (event: E, payload: Payload<E>) => boolean }, event: E, payload: Payload<E>): void {
+    socket.emit(event, payload);
+  }
+
   // To this instance's sockets only (not fanned out through Redis).
   sendLocal<E extends EventName>(event: E, payload: Payload<E>): void {
     if (this.namespace) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type Actor, isAdmin } from '../auth/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { toMessageView } from '../conversations/conversation.mappers.js';
+import { toMessageView } from '../messages/message.records.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { GREATER_THAN, HIGHLIGHT_START, HIGHLIGHT_STOP, LESS_THAN, SearchRepository } from './search.repository.js';
 import type { SearchQuery } from '../contract/search.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from './passwords.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { UserRow } from '../database/schema.js';
 import { EmailTakenError, UsersRepository } from './users.repository.js';

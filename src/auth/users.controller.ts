@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Authenticated } from '../auth/auth.guard.js';
+import { Authenticated } from './auth.guard.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { type CreateUserInput, createUserSchema, type ListUsersQuery, listUsersQuerySchema } from '../contract/users.js';
-import { toUserView, UsersService } from './users.service.js';
+import { toUserView, UsersService } from '../users/users.service.js';
 
 @ApiTags('users')
 @Controller('users')
