@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { conversationListItemSchema, conversationSchema, unreadCountSchema } from '../contract/conversations.js';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
-import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
 import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -24,6 +26,7 @@ export class ConversationsController {
   constructor(private readonly conversations: ConversationsService) {}
 
   @Get('conversations')
+  @ApiZodResponse(200, z.array(conversationListItemSchema))
   @ApiOperation({ summary: 'Conversations, newest activity first (admins: all; users: their own). Next page in the Link header.' })
   @ApiZodQuery(listConversationsQuerySchema)
   async list(
@@ -42,6 +45,7 @@ export class ConversationsController {
   }
 
   @Get('conversations/:id')
+  @ApiZodResponse(200, conversationListItemSchema)
   @ApiOperation({ summary: 'One conversation (404 when it is not yours)' })
   @ApiParam({ name: 'id', type: Number })
   get(@CurrentActor() actor: Actor, @Param(idPipe) params: { id: number }) {
@@ -49,6 +53,7 @@ export class ConversationsController {
   }
 
   @Patch('conversations/:id')
+  @ApiZodResponse(200, conversationSchema)
   @ApiOperation({ summary: 'Close or reopen a conversation (admins only); emits conversationUpdated' })
   @ApiParam({ name: 'id', type: Number })
   @ApiZodBody(updateConversationSchema)
@@ -61,6 +66,7 @@ export class ConversationsController {
   }
 
   @Get('unread-count')
+  @ApiZodResponse(200, unreadCountSchema)
   @ApiOperation({ summary: 'Unread messages from the other side: {count, conversations: [{conversationId, count}]}' })
   unreadCount(@CurrentActor() actor: Actor) {
     return this.conversations.unreadCount(actor);

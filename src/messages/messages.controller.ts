@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { messageSchema, readReceiptSchema } from '../contract/messages.js';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
-import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
 import { idPathSchema } from '../contract/common.js';
 import { parseInput } from '../common/validation.js';
@@ -26,6 +28,7 @@ export class MessagesController {
   ) {}
 
   @Post('messages')
+  @ApiZodResponse(201, messageSchema)
   @ApiOperation({
     summary: 'Send a message. Users: into their ACTIVE conversation (created if none). Admins: conversationId, or userId to start one.',
   })
@@ -36,6 +39,7 @@ export class MessagesController {
   }
 
   @Get('conversations/:id/messages')
+  @ApiZodResponse(200, z.array(messageSchema))
   @ApiOperation({ summary: 'Messages oldest to newest: the newest page, ?before=<messageId> for older, ?afterSeq= to catch up' })
   @ApiParam({ name: 'id', type: Number })
   @ApiZodQuery(historyQuerySchema)
@@ -53,6 +57,7 @@ export class MessagesController {
   }
 
   @Post('conversations/:id/read')
+  @ApiZodResponse(200, readReceiptSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Mark the other side’s messages read; returns how many; emits messagesRead' })
   @ApiParam({ name: 'id', type: Number })

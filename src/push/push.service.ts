@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import type { Actor } from '../auth/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
-import { nonPublicReason } from '../webhooks/address-policy.js';
+import { nonPublicReason } from '../http/address-policy.js';
 import { PushSubscriptionsRepository } from './push-subscriptions.repository.js';
 import { PushNotifier } from './push.notifier.js';
 import type { PushSubscriptionInput, PushSubscriptionView, UnsubscribeInput } from '../contract/push.js';
