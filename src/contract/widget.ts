@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { sessionSchema } from './auth.js';
+import { isoDateSchema } from './common.js';
 
 export const MAX_WIDGET_ATTRIBUTES = 20;
 
@@ -61,26 +63,39 @@ export const widgetContactUpdateSchema = z
   });
 export type WidgetContactUpdate = z.output<typeof widgetContactUpdateSchema>;
 
-export interface WidgetContactView {
-  userId: number;
-  name: string;
-  email: string;
-  emailVerified: boolean;
-  // False for a visitor who has not typed an email yet (email is then '').
-  hasEmail: boolean;
-  externalId: string | null;
-  isVisitor: boolean;
-  attributes: WidgetAttributes;
-  pageUrl: string | null;
-  browser: string | null;
-  timeZone: string | null;
-  updatedAt: string;
-  conversations: { id: number; status: string; lastMessageAt: string; createdAt: string }[];
-}
+export const widgetContactFlagsSchema = z.object({
+  isVisitor: z.boolean().describe('An anonymous visitor (WIDGET_ALLOW_ANONYMOUS), not a product user'),
+  // False for a visitor who has not typed an email yet: the panel asks for one before the first message.
+  hasEmail: z.boolean(),
+  emailVerified: z.boolean(),
+});
+export type WidgetContactFlags = z.output<typeof widgetContactFlagsSchema>;
 
-export interface WidgetConfigView {
+export const widgetSessionViewSchema = sessionSchema.extend({ contact: widgetContactFlagsSchema });
+export type WidgetSessionView = z.output<typeof widgetSessionViewSchema>;
+
+export const widgetContactSchema = z.object({
+  userId: z.number().int(),
+  name: z.string(),
+  // '' when hasEmail is false.
+  email: z.string(),
+  emailVerified: z.boolean(),
+  hasEmail: z.boolean(),
+  externalId: z.string().nullable().describe("The product's user id (widget users), the visitor id, or <issuer>|<sub> (host tokens)"),
+  isVisitor: z.boolean(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  pageUrl: z.string().nullable(),
+  browser: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  updatedAt: isoDateSchema,
+  conversations: z.array(z.object({ id: z.number().int(), status: z.string(), lastMessageAt: isoDateSchema, createdAt: isoDateSchema })),
+});
+export type WidgetContactView = z.output<typeof widgetContactSchema>;
+
+export const widgetConfigSchema = z.object({
   // Whether the requesting page's origin may embed the widget.
-  originAllowed: boolean;
-  origin: string | null;
-  allowAnonymous: boolean;
-}
+  originAllowed: z.boolean(),
+  origin: z.string().nullable(),
+  allowAnonymous: z.boolean(),
+});
+export type WidgetConfigView = z.output<typeof widgetConfigSchema>;

@@ -1,6 +1,7 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { AuthModule } from '../auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { UsersModule } from '../users/users.module.js';
 import { registerWidgetPages } from './widget-pages.js';
@@ -9,7 +10,7 @@ import { WidgetRepository } from './widget.repository.js';
 import { WidgetService } from './widget.service.js';
 
 @Module({
-  imports: [UsersModule],
+  imports: [AuthModule, UsersModule],
   controllers: [WidgetController],
   providers: [WidgetService, WidgetRepository],
 })

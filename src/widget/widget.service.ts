@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader } from 'jose';
 import type { Actor } from '../auth/actor.js';
-import type { SessionView } from '../auth/auth.schemas.js';
 import { AuthService } from '../auth/auth.service.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -11,8 +10,10 @@ import {
   type WidgetAttributes,
   type WidgetConfigView,
   type WidgetContactUpdate,
+  type WidgetContactFlags,
   type WidgetContactView,
   type WidgetSessionInput,
+  type WidgetSessionView,
 } from '../contract/widget.js';
 import type { UserRow, WidgetContactRow } from '../database/schema.js';
 import { UsersService } from '../users/users.service.js';
@@ -27,10 +28,6 @@ import {
   WIDGET_VISITOR_PREFIX,
 } from './widget-identity.js';
 import { WidgetRepository } from './widget.repository.js';
-
-export interface WidgetSessionView extends SessionView {
-  contact: { isVisitor: boolean; hasEmail: boolean; emailVerified: boolean };
-}
 
 const EARLIER_CONVERSATIONS = 20;
 
@@ -71,7 +68,7 @@ export class WidgetService {
     return { ...session, contact: this.contactFlags(user, contact) };
   }
 
-  async updateContact(actor: Actor, input: WidgetContactUpdate): Promise<WidgetSessionView['contact']> {
+  async updateContact(actor: Actor, input: WidgetContactUpdate): Promise<WidgetContactFlags> {
     const user = await this.widget.findUser(actor.id);
     if (!user || !isWidgetExternalId(user.externalId)) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Only widget sessions have a contact to update');
@@ -185,7 +182,7 @@ export class WidgetService {
     }
   }
 
-  private contactFlags(user: UserRow, contact: WidgetContactRow): WidgetSessionView['contact'] {
+  private contactFlags(user: UserRow, contact: WidgetContactRow): WidgetContactFlags {
     return { isVisitor: isVisitorExternalId(user.externalId), hasEmail: hasRealEmail(user.email), emailVerified: contact.emailVerified };
   }
 }

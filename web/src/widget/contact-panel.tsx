@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { WidgetContactView } from '../../../src/contract/widget.js';
+import type { WidgetContactView } from '@contract/widget';
 import { conversationRoute } from '../routing/routes.js';
 import { navigate } from '../routing/use-route.js';
 import { useSignedIn } from '../session/session-context.js';

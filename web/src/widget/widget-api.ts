@@ -1,10 +1,8 @@
 import { ApiError } from '../api/api-error.js';
-import type { SessionView } from '../api/server-types.js';
+import type { WidgetContactFlags, WidgetSessionView } from '@contract/widget';
 import type { Attributes, WidgetIdentity } from '../widget-loader/protocol.js';
 
-export interface WidgetSession extends SessionView {
-  contact: { isVisitor: boolean; hasEmail: boolean; emailVerified: boolean };
-}
+export type WidgetSession = WidgetSessionView;
 
 async function send<T>(method: string, path: string, body: unknown, token?: string): Promise<T> {
   let response: Response;
@@ -40,7 +38,7 @@ export function exchangeIdentity(identity: WidgetIdentity, visitorId: string | u
 export function updateContact(
   token: string,
   change: { email?: string; attributes?: Attributes; pageUrl?: string },
-): Promise<WidgetSession['contact']> {
+): Promise<WidgetContactFlags> {
   return send('PATCH', '/widget/contact', change, token);
 }
 
