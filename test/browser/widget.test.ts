@@ -159,6 +159,7 @@ describe('website widget on a product page of another origin', { skip: skipWitho
 
     const agent = await connectAs(server.url, admin);
     try {
+      await chatFrame(page).getByText('Support is online').waitFor({ timeout: TIMEOUT_MS });
       const received = nextEvent<{ conversationId: number; content: string; sender: { id: number; name: string } }>(agent, 'newMessage', {
         timeoutMs: TIMEOUT_MS,
       });
@@ -374,6 +375,37 @@ describe('website widget on a product page of another origin', { skip: skipWitho
     } finally {
       await product.close();
       await inbox.close();
+    }
+  });
+
+  it('replays calls queued before the loader arrived, and works without the launcher through open(), close() and setAttributes()', async () => {
+    const user = newUser();
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Product</title></head>
+<body><h1>Own launcher</h1><script>
+  window.SupportChat = window.SupportChat || { q: [] };
+  window.widgetEvents = [];
+  ['ready', 'open', 'close'].forEach(function (name) { SupportChat.q.push(['on', name, function () { widgetEvents.push([name]); }]); });
+  SupportChat.q.push(['init', ${JSON.stringify({ user: { ...user, hash: hashOf(user.id) }, launcher: false })}]);
+</script><script async src="${chatUrl}/widget.js"></script></body></html>`;
+    const watched = await openProductPage('/queued', html);
+    const { page } = watched;
+    try {
+      await eventually(async () => assert.deepEqual(await widgetEvents(page), [['ready']]), { timeoutMs: TIMEOUT_MS });
+      assert.equal(await launcher(page).isVisible(), false);
+      await page.evaluate(`SupportChat.setAttributes({ plan: 'Team' })`);
+      await page.evaluate('SupportChat.open()');
+      await panelComposer(page).waitFor({ timeout: TIMEOUT_MS });
+      await page.evaluate('SupportChat.close()');
+      await eventually(async () => assert.equal(await page.locator('[data-support-chat] .panel').isVisible(), false));
+      assert.deepEqual(await widgetEvents(page), [['ready'], ['open'], ['close']]);
+      const session = await api('POST', '/widget/session', { body: { id: user.id, hash: hashOf(user.id) } });
+      await eventually(async () => {
+        const contact = await api('GET', `/widget/contacts/${session.body.user.id}`, { token: admin.token });
+        assert.deepEqual(contact.body.attributes, { plan: 'Team' });
+      });
+      assert.deepEqual(watched.unexpectedErrors(), []);
+    } finally {
+      await watched.close();
     }
   });
 
