@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_ADMIN, login, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
 import { isValidUserHash } from '../src/widget/widget-identity.js';
+import { ConfigError, loadConfig } from '../src/config/config.js';
 
 const WIDGET_SECRET = 'widget-secret-for-tests-0123456789abcdef';
 const PRODUCT_ORIGIN = 'https://product.example';
@@ -269,5 +273,43 @@ describe('website widget: anonymous visitors', () => {
     const response = await api('POST', '/widget/session', { body: { visitorId: 'abc' } });
     assert.equal(response.status, 400);
     assert.equal(response.body.code, 'VALIDATION');
+  });
+});
+
+describe('website widget: configuration', () => {
+  it('rejects a short WIDGET_SECRET and a WIDGET_ORIGINS entry that is not an origin, naming the variable', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'widget-config-'));
+    try {
+      assert.throws(
+        () => loadConfig({ CHAT_DATA_DIR: dataDir, WIDGET_SECRET: 'too-short' }),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /WIDGET_SECRET: must be at least 32 characters \(value hidden\)/);
+          return true;
+        },
+      );
+      assert.throws(
+        () => loadConfig({ CHAT_DATA_DIR: dataDir, WIDGET_ORIGINS: 'https://ok.example,https://bad.example/path' }),
+        /WIDGET_ORIGINS/,
+      );
+      assert.throws(() => loadConfig({ CHAT_DATA_DIR: dataDir, WIDGET_ALLOW_ANONYMOUS: 'maybe' }), /WIDGET_ALLOW_ANONYMOUS/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('generates WIDGET_SECRET into the data dir once and keeps it across restarts', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'widget-config-'));
+    try {
+      const first = loadConfig({ CHAT_DATA_DIR: dataDir });
+      assert.ok((first.widget.secret ?? '').length >= 32);
+      assert.equal(readFileSync(join(dataDir, 'widget-secret'), 'utf8').trim(), first.widget.secret);
+      assert.equal(loadConfig({ CHAT_DATA_DIR: dataDir }).widget.secret, first.widget.secret);
+      assert.notEqual(first.widget.secret, first.auth.jwtSecret);
+      const origins = loadConfig({ CHAT_DATA_DIR: dataDir, WIDGET_ORIGINS: 'https://a.example, http://localhost:8080' }).widget.origins;
+      assert.deepEqual(origins, ['https://a.example', 'http://localhost:8080']);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

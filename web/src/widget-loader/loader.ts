@@ -363,6 +363,10 @@ async function init(options: InitOptions): Promise<void> {
         'SupportChat.init: option "user" ({id, hash}) or "token" is required: this chat does not accept anonymous visitors',
       );
     }
+    // Called from a script in <head>: the launcher goes into <body> once there is one.
+    if (!document.body) {
+      await new Promise<void>((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }));
+    }
     let settle: (error?: Error) => void = () => undefined;
     const ready = new Promise<void>((resolve, reject) => {
       settle = (error) => (error ? reject(error) : resolve());
