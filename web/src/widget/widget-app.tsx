@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createApiClient } from '../api/api-client.js';
 import { ApiError } from '../api/api-error.js';
+import { ConversationsProvider } from '../conversations/conversations-provider.js';
 import { ChatConnectionProvider } from '../realtime/connection-context.js';
 import { SessionContext, type SessionContextValue } from '../session/session-context.js';
 import type { HostToFrame, WidgetIdentity } from '../widget-loader/protocol.js';
@@ -157,7 +158,9 @@ export function WidgetApp() {
   return (
     <SessionContext.Provider value={value}>
       <ChatConnectionProvider key={session.accessToken} token={session.accessToken} onSessionEnded={() => void exchange()}>
-        <WidgetChat isOpen={isOpen} contact={session.contact} onContactChanged={onContactChanged} />
+        <ConversationsProvider>
+          <WidgetChat isOpen={isOpen} contact={session.contact} onContactChanged={onContactChanged} />
+        </ConversationsProvider>
       </ChatConnectionProvider>
     </SessionContext.Provider>
   );

@@ -35,11 +35,13 @@ function useSupportOnline(): boolean | undefined {
   return online;
 }
 
-// While the panel is closed the thread is not mounted (it would mark replies read); the badge counts them here.
+// While the panel is closed the thread is not mounted (it would mark replies read); the badge shows the server's
+// count, fetched again on every (re)connect and every reply, so a race between the two can never count one twice.
 function useUnreadWhileClosed(isOpen: boolean): number {
   const { api } = useSignedIn();
   const { catchUps } = useChatConnection();
   const [unread, setUnread] = useState(0);
+  const [replies, setReplies] = useState(0);
   const announced = useRef(new Set<number>());
 
   useEffect(() => {
@@ -55,7 +57,7 @@ function useUnreadWhileClosed(isOpen: boolean): number {
     return () => {
       isCurrent = false;
     };
-  }, [api, catchUps, isOpen]);
+  }, [api, catchUps, isOpen, replies]);
 
   useSocketEvent('newMessage', (message) => {
     if (sideOfMessage(message) !== 'support' || announced.current.has(message.id)) {
@@ -67,7 +69,7 @@ function useUnreadWhileClosed(isOpen: boolean): number {
       message: { id: message.id, conversationId: message.conversationId, content: message.content, sender: { name: message.sender.name } },
     });
     if (!isOpen) {
-      setUnread((count) => count + 1);
+      setReplies((count) => count + 1);
     }
   });
 
