@@ -232,7 +232,7 @@ describe('website widget: identity and assets', () => {
     const frame = await fetch(`${server.url}/widget/`);
     assert.equal(frame.status, 200);
     const csp = frame.headers.get('content-security-policy') ?? '';
-    assert.match(csp, new RegExp(`frame-ancestors 'self' ${PRODUCT_ORIGIN.replace(/[.]/g, '\\.')}(;|$)`));
+    assert.match(csp, new RegExp(`frame-ancestors ${PRODUCT_ORIGIN.replace(/[.]/g, '\\.')} 'self'(;|$)`));
     assert.equal(frame.headers.get('x-frame-options'), null);
     const home = await fetch(`${server.url}/`, { headers: { accept: 'text/html' } });
     assert.equal(home.headers.get('x-frame-options'), 'DENY');
@@ -273,6 +273,25 @@ describe('website widget: anonymous visitors', () => {
     const response = await api('POST', '/widget/session', { body: { visitorId: 'abc' } });
     assert.equal(response.status, 400);
     assert.equal(response.body.code, 'VALIDATION');
+  });
+});
+
+describe('website widget without demo accounts', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startServer({ SEED_DEMO: 'false', WIDGET_SECRET, WIDGET_ORIGINS: `${PRODUCT_ORIGIN},https://www.product.example` });
+  });
+  after(() => server.close());
+
+  it('frames /widget/ from exactly the listed origins and serves no /widget-demo', async () => {
+    const frame = await fetch(`${server.url}/widget/`);
+    assert.match(
+      frame.headers.get('content-security-policy') ?? '',
+      /(^|; )frame-ancestors https:\/\/product\.example https:\/\/www\.product\.example(;|$)/,
+    );
+    const demo = await fetch(`${server.url}/widget-demo`, { headers: { accept: 'text/html' } });
+    assert.equal(demo.status, 404);
   });
 });
 

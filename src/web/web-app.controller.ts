@@ -4,7 +4,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WEB_INDEX_HTML } from './web-app.js';
 
 // Paths that belong to the API: an unknown one is a JSON 404, never the web app.
-const API_PREFIXES = ['/auth', '/chat', '/users', '/health', '/docs', '/metrics', '/socket.io', '/assets', '/widget'];
+const API_PREFIXES = [
+  '/auth',
+  '/chat',
+  '/users',
+  '/health',
+  '/docs',
+  '/metrics',
+  '/socket.io',
+  '/assets',
+  '/widget',
+  '/widget.js',
+  '/widget-demo',
+];
 
 // SPA fallback: any other GET that asks for HTML gets index.html, so client-side routes survive a reload.
 @ApiExcludeController()

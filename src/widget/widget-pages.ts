@@ -86,6 +86,11 @@ function demoPage(origin: string, hash: string, nonce: string): string {
 </html>`;
 }
 
+// A newcomer's demo: only where the demo accounts are, never in production.
+export function isDemoServed(config: AppConfig): boolean {
+  return config.seedDemo && config.env !== 'production' && config.widget.secret !== undefined;
+}
+
 // Raw Fastify routes: Nest folds "/widget/" into "/widget", and the iframe page must live at "/widget/" so its
 // relative URLs resolve under it. Registered before the app starts listening.
 export function registerWidgetPages(
@@ -133,9 +138,8 @@ export function registerWidgetPages(
       .send(frame.body);
   });
 
-  // A newcomer's demo: only where the demo accounts are, never in production.
   const secret = config.widget.secret;
-  if (config.seedDemo && config.env !== 'production' && secret !== undefined) {
+  if (isDemoServed(config) && secret !== undefined) {
     fastify.get('/widget-demo', (request, reply) => {
       const nonce = randomBytes(16).toString('base64');
       return reply

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuthModule } from '../auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { UsersModule } from '../users/users.module.js';
-import { registerWidgetPages } from './widget-pages.js';
+import { isDemoServed, registerWidgetPages } from './widget-pages.js';
 import { WidgetController } from './widget.controller.js';
 import { WidgetRepository } from './widget.repository.js';
 import { WidgetService } from './widget.service.js';
@@ -23,7 +23,7 @@ export class WidgetModule implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    registerWidgetPages(fastify, this.config, this.widget.frameAncestors(), (path) =>
+    registerWidgetPages(fastify, this.config, this.widget.frameAncestors(isDemoServed(this.config)), (path) =>
       new Logger('Widget').warn(`No ${path} in ${this.config.webDistDir}: run "npm run build" to serve the website widget`),
     );
   }

@@ -46,9 +46,10 @@ export class WidgetService {
     return { originAllowed, origin: origin ?? null, allowAnonymous: this.config.widget.allowAnonymous };
   }
 
-  // The page at /widget/ may be framed by the chat's own pages (the demo) and by the listed origins only.
-  frameAncestors(): string {
-    return ["'self'", ...this.config.widget.origins].join(' ');
+  // The page at /widget/ may be framed by the listed origins only (and by the chat's own demo page, when served).
+  frameAncestors(withDemo: boolean): string {
+    const sources = [...this.config.widget.origins, ...(withDemo ? ["'self'"] : [])];
+    return sources.length > 0 ? sources.join(' ') : "'none'";
   }
 
   // Every identity is checked before anything is written: a refused one creates nothing.

@@ -44,7 +44,7 @@ interface Mounted {
 }
 
 interface SupportChatApi {
-  init(options: InitOptions): Promise<void>;
+  init(options?: InitOptions): Promise<void>;
   open(): void;
   close(): void;
   toggle(): void;
@@ -334,7 +334,7 @@ async function widgetConfig(origin: string): Promise<{ originAllowed?: boolean; 
   }
 }
 
-async function init(options: InitOptions): Promise<void> {
+async function init(options: InitOptions = {}): Promise<void> {
   try {
     const identity = identityOf(options);
     if (widget || isInitializing) {
