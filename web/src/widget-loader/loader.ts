@@ -147,7 +147,10 @@ function emit(event: EventName, value?: unknown): void {
   }
 }
 
-function post(message: HostToFrame extends infer M ? (M extends { source: string } ? Omit<M, 'source'> : never) : never): void {
+// A message to the iframe without its SOURCE tag (added here), one variant at a time.
+type ToFrame = HostToFrame extends infer M ? (M extends { source: string } ? Omit<M, 'source'> : never) : never;
+
+function post(message: ToFrame): void {
   widget?.iframe.contentWindow?.postMessage({ ...message, source: SOURCE }, widget.origin);
 }
 
@@ -224,7 +227,11 @@ function onFrameMessage(current: Mounted, data: FrameToHost): void {
       }
       return;
     case 'refused':
-      current.settle(new Error(`SupportChat.init: the chat refused this identity (${data.message}); check "user.hash"`));
+      current.settle(
+        new Error(
+          `SupportChat.init: the chat refused this identity (${data.message}); check "${current.identity.user ? 'user.hash' : current.identity.token ? 'token' : 'user'}"`,
+        ),
+      );
       return;
     case 'unread':
       showUnread(Math.max(0, Math.floor(Number(data.count)) || 0));
