@@ -196,6 +196,12 @@ function setOpen(isOpen: boolean): void {
   post(isOpen ? { type: 'open', pageUrl: current.pageUrlOption ?? location.href } : { type: 'close' });
   if (isOpen) {
     current.iframe.focus();
+    // Again once the panel has been laid out, in case the first call came before the browser saw it displayed.
+    requestAnimationFrame(() => {
+      if (current.isOpen && document.activeElement !== current.host) {
+        current.iframe.focus();
+      }
+    });
   } else if (document.activeElement === current.host) {
     // Focus was in the panel: it goes back to the launcher (or the page, when the product draws its own).
     if (current.launcher.isConnected && getComputedStyle(current.launcher).display !== 'none') {

@@ -7,9 +7,9 @@ export const WIDGET_CSS = `
   z-index: 2147483000 !important; }
 .sc { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; }
 .launcher { position: fixed; bottom: 20px; right: 20px; width: 56px; height: 56px; margin: 0; padding: 0;
-  border: 0; border-radius: 50%; background: #1f5fbf; color: #fff; cursor: pointer; display: flex;
+  border: 0; border-radius: 50%; background: #0b57d0; color: #fff; cursor: pointer; display: flex;
   align-items: center; justify-content: center; box-shadow: 0 4px 14px rgba(15, 23, 42, 0.3); }
-.launcher:hover { background: #174a96; }
+.launcher:hover { background: #0842a0; }
 .launcher:focus-visible, .close:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 .launcher svg { width: 28px; height: 28px; fill: currentColor; }
 .badge { position: fixed; bottom: 58px; right: 14px; min-width: 20px; height: 20px; padding: 0 6px;
@@ -22,10 +22,11 @@ export const WIDGET_CSS = `
 .left .launcher, .left .panel { right: auto; left: 20px; }
 .left .badge { right: auto; left: 58px; }
 iframe { display: block; width: 100%; height: 100%; border: 0; margin: 0; padding: 0; background: #fff; }
+/* Drawn over the chat's blue header. */
 .close { position: absolute; top: 8px; right: 8px; width: 32px; height: 32px; margin: 0; padding: 0; border: 0;
-  border-radius: 50%; background: rgba(15, 23, 42, 0.08); color: #1f2933; font: 22px/32px system-ui, sans-serif;
+  border-radius: 50%; background: rgba(255, 255, 255, 0.18); color: #fff; font: 22px/32px system-ui, sans-serif;
   cursor: pointer; z-index: 1; }
-.close:hover { background: rgba(15, 23, 42, 0.16); }
+.close:hover { background: rgba(255, 255, 255, 0.32); }
 @media (max-width: 480px) {
   .panel, .left .panel { top: 0; left: 0; right: 0; bottom: 0; width: 100%; height: 100%; max-height: none; border-radius: 0; }
   .open .launcher, .open .badge { display: none; }

@@ -137,12 +137,21 @@ export function WidgetChat({ isOpen, contact, onContactChanged }: WidgetChatProp
   const panelRef = useRef<HTMLDivElement>(null);
   const needsEmail = contact.isVisitor && !contact.hasEmail;
 
-  // Opening the panel puts the cursor where the person will type.
+  // Opening the panel puts the cursor where the person will type. The loader focuses this frame as it opens the
+  // panel; whichever arrives last (that focus or the "open" message) places the cursor.
   useEffect(() => {
-    if (isOpen) {
-      const panel = panelRef.current;
-      (panel?.querySelector<HTMLElement>('textarea') ?? panel?.querySelector<HTMLElement>('input[type="email"]'))?.focus();
+    if (!isOpen) {
+      return;
     }
+    const focusInput = () => {
+      const panel = panelRef.current;
+      if (document.activeElement === document.body || document.activeElement === null) {
+        (panel?.querySelector<HTMLElement>('textarea') ?? panel?.querySelector<HTMLElement>('input[type="email"]'))?.focus();
+      }
+    };
+    focusInput();
+    window.addEventListener('focus', focusInput);
+    return () => window.removeEventListener('focus', focusInput);
   }, [isOpen, own.state, needsEmail]);
 
   return (
