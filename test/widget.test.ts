@@ -100,6 +100,12 @@ describe('website widget: identity and assets', () => {
     assert.equal(await userCount(email), 0);
   });
 
+  it('rejects a contact update from a local password account', async () => {
+    const local = await login(api, 'user@example.com');
+    const response = await api('PATCH', '/widget/contact', { token: local.token, body: { attributes: { plan: 'x' } } });
+    assert.equal(response.status, 403);
+  });
+
   it('compares hashes in constant time whatever their length', () => {
     const hash = hashOf('u_9');
     assert.equal(isValidUserHash(WIDGET_SECRET, 'u_9', hash), true);
@@ -178,8 +184,11 @@ describe('website widget: identity and assets', () => {
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.equal(response.body.user.name, 'Host User');
     assert.notEqual(response.body.accessToken, hostToken);
+    const attributes = await api('PATCH', '/widget/contact', { token: response.body.accessToken, body: { attributes: { plan: 'Team' } } });
+    assert.equal(attributes.status, 200, JSON.stringify(attributes.body));
     const contact = await api('GET', `/widget/contacts/${response.body.user.id}`, { token: admin.token });
     assert.equal(contact.body.externalId, `https://host.example|${sub}`);
+    assert.deepEqual(contact.body.attributes, { plan: 'Team' });
     assert.equal(contact.body.pageUrl, 'https://product.example/');
     const own = await api('POST', '/widget/session', { body: { token: response.body.accessToken } });
     assert.equal(own.status, 401);

@@ -20,9 +20,6 @@ export function isValidUserHash(secret: string, userId: string, hash: string | u
   return timingSafeEqual(expected, given) && isWellFormed;
 }
 
-export const isWidgetExternalId = (externalId: string | null): boolean =>
-  externalId !== null && (externalId.startsWith(WIDGET_USER_PREFIX) || externalId.startsWith(WIDGET_VISITOR_PREFIX));
-
 export const isVisitorExternalId = (externalId: string | null): boolean => externalId?.startsWith(WIDGET_VISITOR_PREFIX) ?? false;
 
 export const hasRealEmail = (email: string): boolean => !email.endsWith(`@${VISITOR_EMAIL_DOMAIN}`);

@@ -22,7 +22,6 @@ import {
   hasRealEmail,
   isValidUserHash,
   isVisitorExternalId,
-  isWidgetExternalId,
   VISITOR_EMAIL_DOMAIN,
   WIDGET_USER_PREFIX,
   WIDGET_VISITOR_PREFIX,
@@ -71,7 +70,8 @@ export class WidgetService {
 
   async updateContact(actor: Actor, input: WidgetContactUpdate): Promise<WidgetContactFlags> {
     const user = await this.widget.findUser(actor.id);
-    if (!user || !isWidgetExternalId(user.externalId)) {
+    // Widget users, visitors and host-token users (the widget's `token` option); never a local password account.
+    if (!user || user.externalId === null) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Only widget sessions have a contact to update');
     }
     // A verified email came with the user hash; only a visitor's own, unverified one may be typed in.
