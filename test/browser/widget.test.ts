@@ -231,6 +231,32 @@ describe('website widget on a product page of another origin', { skip: skipWitho
     }
   });
 
+  it('clears the badge in every tab of the product when the chat is read in one of them', async () => {
+    const user = newUser();
+    const first = await openProductPage('/tab', productPage(chatUrl, user));
+    const second = await first.context.newPage();
+    try {
+      await second.goto('/tab');
+      assert.equal(await initResult(first.page), 'ready');
+      assert.equal(await initResult(second), 'ready');
+      const session = await api('POST', '/widget/session', { body: { id: user.id, hash: hashOf(user.id) } });
+      const sent = await api('POST', '/chat/messages', { token: session.body.accessToken, body: { content: 'Two tabs open' } });
+      await api('POST', '/chat/messages', {
+        token: admin.token,
+        body: { conversationId: sent.body.conversationId, content: 'Answer in both tabs' },
+      });
+      for (const page of [first.page, second]) {
+        await eventually(async () => assert.equal(await badge(page).textContent(), '1'), { timeoutMs: TIMEOUT_MS });
+      }
+      await launcher(second).click();
+      await panelBubble(second, 'Answer in both tabs').waitFor({ timeout: TIMEOUT_MS });
+      await eventually(async () => assert.equal(await badge(first.page).isVisible(), false), { timeoutMs: TIMEOUT_MS });
+      assert.deepEqual(first.unexpectedErrors(), []);
+    } finally {
+      await first.close();
+    }
+  });
+
   it('rejects init with a wrong hash, shows nothing and creates no account', async () => {
     const user = { ...newUser(), hash: 'f'.repeat(64) };
     const watched = await openProductPage('/wrong-hash', productPage(chatUrl, user));

@@ -36,7 +36,7 @@ function useSupportOnline(): boolean | undefined {
 }
 
 // While the panel is closed the thread is not mounted (it would mark replies read); the badge shows the server's
-// count, fetched again on every (re)connect and every reply, so a race between the two can never count one twice.
+// count, fetched again on every (re)connect, reply and read receipt, so a race between the two can never count one twice.
 function useUnreadWhileClosed(isOpen: boolean): number {
   const { api } = useSignedIn();
   const { catchUps } = useChatConnection();
@@ -68,6 +68,13 @@ function useUnreadWhileClosed(isOpen: boolean): number {
       type: 'message',
       message: { id: message.id, conversationId: message.conversationId, content: message.content, sender: { name: message.sender.name } },
     });
+    if (!isOpen) {
+      setReplies((count) => count + 1);
+    }
+  });
+
+  // Read in another tab of the product (its panel open there): this badge follows.
+  useSocketEvent('messagesRead', () => {
     if (!isOpen) {
       setReplies((count) => count + 1);
     }
