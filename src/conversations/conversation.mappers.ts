@@ -12,6 +12,7 @@ export function toMessageView(record: MessageRecord): MessageView {
     isRead: record.isRead,
     createdAt: record.createdAt.toISOString(),
     clientMessageId: record.clientMessageId,
+    isPrivate: record.isPrivate,
     sender: record.sender,
     attachments: record.attachments.map(toAttachmentView),
   };
@@ -27,6 +28,8 @@ export function toConversationView(record: ConversationRecord): ConversationView
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
     user: record.user,
+    assignee: record.assignee,
+    rating: record.rating,
   };
 }
 

@@ -12,6 +12,15 @@ export interface ConversationRecord {
   createdAt: Date;
   updatedAt: Date;
   user: { id: number; name: string; email: string };
+  assignee: { id: number; name: string } | null;
+  // The rating of the latest closing (null until the user rates it; a new closing starts without one).
+  rating: RatingSummary | null;
+}
+
+export interface RatingSummary {
+  score: number;
+  comment: string | null;
+  createdAt: string;
 }
 
 export interface MessageRecord {
@@ -23,6 +32,7 @@ export interface MessageRecord {
   isRead: boolean;
   createdAt: Date;
   clientMessageId: string | null;
+  isPrivate: boolean;
   sender: { id: number; name: string; role: Role };
   attachments: AttachmentSummary[];
 }
@@ -37,6 +47,8 @@ export interface ConversationRow {
   updated_at_ms: number;
   user_name: string;
   user_email: string;
+  assignee: { id: number; name: string } | null;
+  rating: RatingSummary | null;
 }
 
 export interface MessageRow {
@@ -48,6 +60,7 @@ export interface MessageRow {
   is_read: boolean;
   created_at_ms: number;
   client_message_id: string | null;
+  is_private: boolean;
   sender_name: string;
   sender_role: Role;
   attachments: AttachmentSummary[] | null;
@@ -57,11 +70,15 @@ const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::
 
 // Columns of chat_conversation aliased `c` joined with its user as `u`.
 export const conversationColumns: SQL = sql`c.id, c.user_id, c.status, ${ms('c.last_message_at')} as last_message_at_ms, c.last_seq,
-  ${ms('c.created_at')} as created_at_ms, ${ms('c.updated_at')} as updated_at_ms, u.name as user_name, u.email as user_email`;
+  ${ms('c.created_at')} as created_at_ms, ${ms('c.updated_at')} as updated_at_ms, u.name as user_name, u.email as user_email,
+  (select json_build_object('id', a.id, 'name', a.name) from users a where a.id = c.assignee_id) as assignee,
+  (select json_build_object('score', r.score, 'comment', r.comment,
+      'createdAt', to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+    from chat_rating r where r.conversation_id = c.id and r.closing = c.close_count) as rating`;
 
 // Columns of chat_message aliased `m` joined with its sender as `s`.
 export const messageColumns: SQL = sql`m.id, m.conversation_id, m.seq, m.sender_id, m.content, m.is_read,
-  ${ms('m.created_at')} as created_at_ms, m.client_message_id, s.name as sender_name, s.role as sender_role,
+  ${ms('m.created_at')} as created_at_ms, m.client_message_id, m.is_private, s.name as sender_name, s.role as sender_role,
   (select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size,
       'width', a.width, 'height', a.height, 'hasThumbnail', a.thumbnail_key is not null) order by a.created_at, a.id)
     from chat_attachment a where a.message_id = m.id) as attachments`;
@@ -76,6 +93,8 @@ export function toConversationRecord(row: ConversationRow): ConversationRecord {
     createdAt: new Date(row.created_at_ms),
     updatedAt: new Date(row.updated_at_ms),
     user: { id: row.user_id, name: row.user_name, email: row.user_email },
+    assignee: row.assignee,
+    rating: row.rating,
   };
 }
 
@@ -89,6 +108,7 @@ export function toMessageRecord(row: MessageRow): MessageRecord {
     isRead: row.is_read,
     createdAt: new Date(row.created_at_ms),
     clientMessageId: row.client_message_id,
+    isPrivate: row.is_private,
     sender: { id: row.sender_id, name: row.sender_name, role: row.sender_role },
     attachments: row.attachments ?? [],
   };

@@ -10,6 +10,8 @@ export interface MessageView {
   isRead: boolean;
   createdAt: string;
   clientMessageId: string | null;
+  // A private note: only admins ever receive it.
+  isPrivate: boolean;
   sender: { id: number; name: string; role: Role };
   attachments: AttachmentView[];
 }
@@ -23,6 +25,8 @@ export interface ConversationView {
   createdAt: string;
   updatedAt: string;
   user: { id: number; name: string; email: string };
+  assignee: { id: number; name: string } | null;
+  rating: { score: number; comment: string | null; createdAt: string } | null;
 }
 
 export interface ConversationListItem extends ConversationView {

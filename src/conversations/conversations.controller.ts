@@ -39,7 +39,13 @@ export class ConversationsController {
     if (page.nextCursor) {
       reply.header(
         'Link',
-        nextLink('/chat/conversations', { status: query.status, q: query.q, limit: query.limit, cursor: page.nextCursor }),
+        nextLink('/chat/conversations', {
+          status: query.status,
+          q: query.q,
+          assignee: query.assignee,
+          limit: query.limit,
+          cursor: page.nextCursor,
+        }),
       );
     }
     return page.items;
@@ -53,7 +59,10 @@ export class ConversationsController {
   }
 
   @Patch('conversations/:id')
-  @ApiOperation({ summary: 'Close or reopen a conversation (admins only); emits conversationUpdated' })
+  @ApiOperation({
+    summary:
+      'Close or reopen, assign or unassign (admins only; expectedAssigneeId makes the assignment a compare-and-set: 409 with the current assignee); emits conversationUpdated',
+  })
   @ApiParam({ name: 'id', type: Number })
   @ApiZodBody(updateConversationSchema)
   update(
@@ -61,7 +70,7 @@ export class ConversationsController {
     @Param(idPipe) params: { id: number },
     @Body(new ZodValidationPipe(updateConversationSchema)) body: UpdateConversationInput,
   ) {
-    return this.conversations.changeStatus(actor, params.id, body.status);
+    return this.conversations.update(actor, params.id, body);
   }
 
   @Post('conversations/:id/read')

@@ -4,11 +4,17 @@ import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import { escapeLike, rawRows } from '../database/raw-rows.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { conversationEventStatement } from '../webhooks/webhook-outbox.sql.js';
+import { conversationAssignedEventStatement, conversationEventStatement } from '../webhooks/webhook-outbox.sql.js';
 import type { ConversationStatus } from '../database/schema.js';
 import { type ConversationRecord, type ConversationRow, conversationColumns, toConversationRecord } from './conversation.records.js';
 
 export class ActiveConversationExistsError extends Error {}
+export class InvalidAssigneeError extends Error {}
+
+export type AssignResult =
+  | { kind: 'missing' }
+  | { kind: 'conflict'; current: { id: number; name: string } | null }
+  | { kind: 'done'; record: ConversationRecord; changed: boolean; previousAssigneeId: number | null };
 
 // Whose unread messages count: a user counts what admins sent, admins count what the user sent.
 export type UnreadSide = { kind: 'user'; userId: number } | { kind: 'admins' };
@@ -17,13 +23,16 @@ export interface ConversationListFilter {
   userId?: number;
   status?: ConversationStatus;
   search?: string;
+  // undefined: anyone; null: unassigned; a number: that admin's.
+  assigneeId?: number | null;
   after?: { at: Date; id: number };
   limit: number;
   side: UnreadSide;
 }
 
+// A user never counts private notes (they are never shown to them).
 export function unreadCondition(side: UnreadSide): SQL {
-  return side.kind === 'admins' ? sql`m.sender_id = c.user_id` : sql`m.sender_id <> c.user_id`;
+  return side.kind === 'admins' ? sql`m.sender_id = c.user_id` : sql`m.sender_id <> c.user_id and not m.is_private`;
 }
 
 @Injectable()
@@ -57,6 +66,11 @@ export class ConversationsRepository {
     }
     if (filter.status) {
       conditions.push(sql`c.status = ${filter.status}`);
+    }
+    if (filter.assigneeId === null) {
+      conditions.push(sql`c.assignee_id is null`);
+    } else if (filter.assigneeId !== undefined) {
+      conditions.push(sql`c.assignee_id = ${filter.assigneeId}`);
     }
     if (filter.search) {
       const pattern = `%${escapeLike(filter.search)}%`;
@@ -107,7 +121,9 @@ export class ConversationsRepository {
           tx,
           sql`with old as (select id, status from chat_conversation where id = ${id} for update)
               update chat_conversation c set status = ${status},
-                updated_at = case when old.status = ${status} then c.updated_at else now() end
+                updated_at = case when old.status = ${status} then c.updated_at else now() end,
+                closed_at = case when old.status <> ${status} and ${status} = 'CLOSED' then now() else c.closed_at end,
+                close_count = c.close_count + case when old.status <> ${status} and ${status} = 'CLOSED' then 1 else 0 end
               from old where c.id = old.id
               returning old.status <> ${status} as changed`,
         );
@@ -127,5 +143,56 @@ export class ConversationsRepository {
       }
       throw error;
     }
+  }
+
+  // Sets the assignee under the row lock. With `expected` (compare-and-set) it changes only when the current
+  // assignee is still the expected one, so of two agents claiming at once exactly one wins.
+  async assign(
+    id: number,
+    assigneeId: number | null,
+    expected: number | null | undefined,
+    assignedById: number | null,
+  ): Promise<AssignResult> {
+    const outcome = await this.db.transaction(
+      async (tx): Promise<AssignResult | { kind: 'locked'; changed: boolean; previous: number | null }> => {
+        const [current] = await rawRows<{ assignee_id: number | null; assignee_name: string | null }>(
+          tx,
+          sql`select c.assignee_id, a.name as assignee_name from chat_conversation c left join users a on a.id = c.assignee_id
+            where c.id = ${id} for update of c`,
+        );
+        if (!current) {
+          return { kind: 'missing' };
+        }
+        if (expected !== undefined && current.assignee_id !== expected) {
+          return {
+            kind: 'conflict',
+            current: current.assignee_id === null ? null : { id: current.assignee_id, name: current.assignee_name ?? '' },
+          };
+        }
+        if (assigneeId !== null) {
+          const [assignee] = await rawRows<{ role: string }>(tx, sql`select role from users where id = ${assigneeId}`);
+          if (assignee?.role !== 'ADMIN') {
+            throw new InvalidAssigneeError();
+          }
+        }
+        if (current.assignee_id === assigneeId) {
+          return { kind: 'locked', changed: false, previous: current.assignee_id };
+        }
+        await tx.execute(
+          sql`update chat_conversation set assignee_id = ${assigneeId}, updated_at = now(),
+              assigned_at = ${assigneeId === null ? sql`null` : sql`now()`}
+            where id = ${id}`,
+        );
+        if (this.withWebhooks) {
+          await tx.execute(conversationAssignedEventStatement(id, current.assignee_id, assignedById));
+        }
+        return { kind: 'locked', changed: true, previous: current.assignee_id };
+      },
+    );
+    if (outcome.kind !== 'locked') {
+      return outcome;
+    }
+    const record = await this.findById(id);
+    return record ? { kind: 'done', record, changed: outcome.changed, previousAssigneeId: outcome.previous } : { kind: 'missing' };
   }
 }

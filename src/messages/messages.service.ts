@@ -11,13 +11,14 @@ import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { DrainService } from '../realtime/drain.service.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
-import { conversationAudience } from '../realtime/rooms.js';
+import { ADMINS_ROOM, conversationAudience } from '../realtime/rooms.js';
 import { UsersService } from '../users/users.service.js';
 import {
   type AppendResult,
   AttachmentsUnavailableError,
   DuplicateClientMessageError,
   MessagesRepository,
+  type NewMessage,
   ReopenConflictError,
 } from './messages.repository.js';
 import { type HistoryQuery, type SendMessageInput, sendMessageSchema, type SyncInput } from './messages.schemas.js';
@@ -65,6 +66,15 @@ export class MessagesService {
     if (!isAdmin(actor) && input.userId !== undefined && input.userId !== actor.id) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Users may only write in their own conversations');
     }
+    if (input.isPrivate && !isAdmin(actor)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins may write private notes');
+    }
+    // A note never starts a conversation: the user would see one appear with nothing in it.
+    if (input.isPrivate && input.conversationId === undefined) {
+      throw new DomainError(ErrorCode.VALIDATION, 'A private note needs conversationId', {
+        issues: [{ path: 'conversationId', message: 'required for a private note' }],
+      });
+    }
     // No lookup before storing: a retry of a stored send hits the unique index (sender, clientMessageId), its
     // statement rolls back whole, and the first row is answered below.
     const message = {
@@ -72,6 +82,7 @@ export class MessagesService {
       content: input.content,
       clientMessageId: input.clientMessageId,
       attachmentIds: input.attachmentIds,
+      isPrivate: input.isPrivate,
     };
     let result: AppendResult | undefined;
     try {
@@ -98,6 +109,10 @@ export class MessagesService {
       throw notFound();
     }
     const view = toMessageView(result.message);
+    if (view.isPrivate) {
+      this.events.publish('note.stored', { message: view, conversationUserId: result.conversationUserId, via, isRedelivery: false });
+      return view;
+    }
     if (result.isNewConversation || result.previousStatus !== 'ACTIVE') {
       await this.conversations.announce(view.conversationId, result.isNewConversation ? 'conversation.created' : 'conversation.updated');
     }
@@ -105,11 +120,7 @@ export class MessagesService {
     return view;
   }
 
-  private async appendForActor(
-    actor: Actor,
-    input: SendMessageInput,
-    message: { senderId: number; content: string; clientMessageId?: string; attachmentIds: string[] },
-  ): Promise<AppendResult | undefined> {
+  private async appendForActor(actor: Actor, input: SendMessageInput, message: NewMessage): Promise<AppendResult | undefined> {
     if (input.conversationId !== undefined) {
       const ownerId = await this.conversations.requireAccessibleOwner(actor, input.conversationId);
       if (input.userId !== undefined && input.userId !== ownerId) {
@@ -144,15 +155,22 @@ export class MessagesService {
     const view = toMessageView(message);
     const ownerId = await this.conversations.ownerOf(message.conversationId);
     if (ownerId !== undefined) {
-      this.events.publish('message.stored', { message: view, conversationUserId: ownerId, via, isRedelivery: true });
+      this.events.publish(view.isPrivate ? 'note.stored' : 'message.stored', {
+        message: view,
+        conversationUserId: ownerId,
+        via,
+        isRedelivery: true,
+      });
     }
     return view;
   }
 
+  // Every read path decides once whether notes are included: only for admins.
   async history(actor: Actor, conversationId: number, query: HistoryQuery): Promise<HistoryPage> {
     await this.conversations.requireAccessibleOwner(actor, conversationId);
+    const includePrivate = isAdmin(actor);
     if (query.afterSeq !== undefined) {
-      const rows = await this.messages.pageAfter(conversationId, query.afterSeq, query.limit + 1);
+      const rows = await this.messages.pageAfter(conversationId, query.afterSeq, query.limit + 1, includePrivate);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return { items: page.map(toMessageView), next: rows.length > query.limit && last ? { afterSeq: last.seq } : undefined };
@@ -160,7 +178,7 @@ export class MessagesService {
     let beforeSeq: number | undefined;
     const anchorId = query.before ?? query.around;
     if (anchorId !== undefined) {
-      const anchorSeq = await this.messages.seqOf(conversationId, anchorId);
+      const anchorSeq = await this.messages.seqOf(conversationId, anchorId, includePrivate);
       const field = query.before !== undefined ? 'before' : 'around';
       if (anchorSeq === undefined) {
         throw new DomainError(ErrorCode.VALIDATION, `${field}: no such message in this conversation`, {
@@ -170,7 +188,7 @@ export class MessagesService {
       // around: the anchor and up to half a page of newer messages, the rest older.
       beforeSeq = query.before !== undefined ? anchorSeq : anchorSeq + Math.floor(query.limit / 2) + 1;
     }
-    const rows = await this.messages.pageBefore(conversationId, beforeSeq, query.limit + 1);
+    const rows = await this.messages.pageBefore(conversationId, beforeSeq, query.limit + 1, includePrivate);
     const page = rows.length > query.limit ? rows.slice(1) : rows;
     const first = page[0];
     return { items: page.map(toMessageView), next: rows.length > query.limit && first ? { before: first.id } : undefined };
@@ -186,14 +204,17 @@ export class MessagesService {
     return receipt;
   }
 
-  // Typing is never stored and never echoed to the typer's own sockets.
-  async typing(actor: Actor, conversationId: number, isTyping: boolean, socketId: string): Promise<void> {
+  // Typing is never stored and never echoed to the typer's own sockets. Typing a note reaches admins only.
+  async typing(actor: Actor, conversationId: number, isTyping: boolean, socketId: string, isPrivate = false): Promise<void> {
+    if (isPrivate && !isAdmin(actor)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins may write private notes');
+    }
     await this.rateLimiter.consume({ name: 'typing', limit: this.config.rateLimits.typingPer10s, windowMs: 10_000 }, socketId);
     const ownerId = await this.conversations.requireAccessibleOwner(actor, conversationId);
     this.publisher.send(
       'userTyping',
-      conversationAudience(ownerId),
-      { conversationId, userId: actor.id, name: actor.name, role: actor.role, isTyping },
+      isPrivate ? [ADMINS_ROOM] : conversationAudience(ownerId),
+      { conversationId, userId: actor.id, name: actor.name, role: actor.role, isTyping, isPrivate },
       { exceptUserId: actor.id },
     );
   }
@@ -204,7 +225,7 @@ export class MessagesService {
     for (const [key, lastSeq] of Object.entries(input.conversations)) {
       const conversationId = Number(key);
       await this.conversations.requireAccessibleOwner(actor, conversationId);
-      const rows = await this.messages.pageAfter(conversationId, lastSeq, SYNC_PAGE + 1);
+      const rows = await this.messages.pageAfter(conversationId, lastSeq, SYNC_PAGE + 1, isAdmin(actor));
       results.push({ conversationId, messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE });
     }
     return results;

@@ -56,6 +56,7 @@ export interface PushNotificationPayload {
   title: string;
   body: string;
   conversationId: number;
-  messageId: number;
+  // Absent for notifications that are not about one message (an assignment).
+  messageId?: number;
   url: string;
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CollisionModule } from '../collision/collision.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { ChatGateway } from './chat.gateway.js';
 import { SocketSessions } from './socket-sessions.js';
 
 @Module({
-  imports: [MessagesModule],
+  imports: [MessagesModule, CollisionModule],
   providers: [ChatGateway, SocketSessions],
 })
 export class ChatGatewayModule {}

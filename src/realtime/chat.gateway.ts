@@ -14,6 +14,8 @@ import { parseInput } from '../common/validation.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
 import { conversationRefSchema, syncSchema, typingSchema } from '../messages/messages.schemas.js';
 import { MessagesService } from '../messages/messages.service.js';
+import { CollisionService } from '../collision/collision.service.js';
+import { viewingSchema } from '../contract/collision.js';
 import { authenticateSchema } from './chat.schemas.js';
 import type { AckResult } from './events.js';
 import { RealtimePublisher } from './realtime.publisher.js';
@@ -28,6 +30,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly sessions: SocketSessions,
     private readonly messages: MessagesService,
     private readonly publisher: RealtimePublisher,
+    private readonly collision: CollisionService,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
@@ -41,6 +44,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleDisconnect(socket: ChatSocket): void {
     this.sessions.onDisconnect(socket);
+    void this.collision.socketGone(socket.id);
   }
 
   @SubscribeMessage('authenticate')
@@ -76,9 +80,17 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     return this.runAuthenticated(socket, async (actor) => {
-      const { conversationId, isTyping } = parseInput(typingSchema, payload, 'typing payload');
-      await this.messages.typing(actor, conversationId, isTyping, socket.id);
+      const { conversationId, isTyping, isPrivate } = parseInput(typingSchema, payload, 'typing payload');
+      await this.messages.typing(actor, conversationId, isTyping, socket.id, isPrivate);
       return {};
+    });
+  }
+
+  @SubscribeMessage('viewing')
+  viewing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    return this.runAuthenticated(socket, async (actor) => {
+      const { conversationId, isViewing } = parseInput(viewingSchema, payload, 'viewing payload');
+      return { viewers: await this.collision.viewing(actor, socket.id, conversationId, isViewing) };
     });
   }
 
