@@ -44,7 +44,8 @@ export class CannedResponsesRepository {
   // Short codes starting with q first (what "/q" means), then those whose content contains it.
   async list(query: string | undefined, limit: number): Promise<CannedResponseRecord[]> {
     let where: SQL = sql`true`;
-    let rank: SQL = sql`0`;
+    // Not a bare constant: `order by 0` would name a column position.
+    let rank: SQL = sql`r.short_code`;
     if (query) {
       const prefix = `${escapeLike(query.toLowerCase())}%`;
       const anywhere = `%${escapeLike(query)}%`;

@@ -155,19 +155,20 @@ export class ConversationsRepository {
   ): Promise<AssignResult> {
     const outcome = await this.db.transaction(
       async (tx): Promise<AssignResult | { kind: 'locked'; changed: boolean; previous: number | null }> => {
-        const [current] = await rawRows<{ assignee_id: number | null; assignee_name: string | null }>(
+        // The lock first, then the name: a join in the locking statement may see the user row from before the wait.
+        const [current] = await rawRows<{ assignee_id: number | null }>(
           tx,
-          sql`select c.assignee_id, a.name as assignee_name from chat_conversation c left join users a on a.id = c.assignee_id
-            where c.id = ${id} for update of c`,
+          sql`select assignee_id from chat_conversation where id = ${id} for update`,
         );
         if (!current) {
           return { kind: 'missing' };
         }
         if (expected !== undefined && current.assignee_id !== expected) {
-          return {
-            kind: 'conflict',
-            current: current.assignee_id === null ? null : { id: current.assignee_id, name: current.assignee_name ?? '' },
-          };
+          const [holder] =
+            current.assignee_id === null
+              ? []
+              : await rawRows<{ id: number; name: string }>(tx, sql`select id, name from users where id = ${current.assignee_id}`);
+          return { kind: 'conflict', current: holder ?? null };
         }
         if (assigneeId !== null) {
           const [assignee] = await rawRows<{ role: string }>(tx, sql`select role from users where id = ${assigneeId}`);
