@@ -9,6 +9,8 @@ import { idPathSchema } from '../common/validation.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { MessagesService } from '../messages/messages.service.js';
 import {
+  type ConversationCountsQuery,
+  conversationCountsQuerySchema,
   type ListConversationsQuery,
   listConversationsQuerySchema,
   type UpdateConversationInput,
@@ -49,6 +51,13 @@ export class ConversationsController {
       );
     }
     return page.items;
+  }
+
+  @Get('conversations/counts')
+  @ApiOperation({ summary: 'Admins: {mine, unassigned, all} conversation counts (of one status when given), for the inbox tabs' })
+  @ApiZodQuery(conversationCountsQuerySchema)
+  counts(@CurrentActor() actor: Actor, @Query(new ZodValidationPipe(conversationCountsQuerySchema)) query: ConversationCountsQuery) {
+    return this.conversations.assignmentCounts(actor, query.status);
   }
 
   @Get('conversations/:id')

@@ -196,4 +196,19 @@ export class ConversationsRepository {
     const record = await this.findById(id);
     return record ? { kind: 'done', record, changed: outcome.changed, previousAssigneeId: outcome.previous } : { kind: 'missing' };
   }
+
+  // The inbox tabs: mine, unassigned and all, optionally of one status.
+  async assignmentCounts(
+    adminId: number,
+    status: ConversationStatus | undefined,
+  ): Promise<{ mine: number; unassigned: number; all: number }> {
+    const scope = status ? sql`status = ${status}` : sql`true`;
+    const [row] = await rawRows<{ mine: number; unassigned: number; all: number }>(
+      this.db,
+      sql`select count(*) filter (where assignee_id = ${adminId})::int as mine,
+            count(*) filter (where assignee_id is null)::int as unassigned, count(*)::int as "all"
+          from chat_conversation where ${scope}`,
+    );
+    return row ?? { mine: 0, unassigned: 0, all: 0 };
+  }
 }

@@ -33,3 +33,8 @@ export const updateConversationSchema = z
     path: ['expectedAssigneeId'],
   });
 export type UpdateConversationInput = z.output<typeof updateConversationSchema>;
+
+export const conversationCountsQuerySchema = z.strictObject({
+  status: z.enum(CONVERSATION_STATUSES).optional().describe('ACTIVE or CLOSED; all when absent'),
+});
+export type ConversationCountsQuery = z.output<typeof conversationCountsQuerySchema>;

@@ -214,6 +214,13 @@ export class ConversationsService {
     }
   }
 
+  async assignmentCounts(actor: Actor, status: ConversationStatus | undefined): Promise<{ mine: number; unassigned: number; all: number }> {
+    if (!isAdmin(actor)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins see assignment counts');
+    }
+    return this.conversations.assignmentCounts(actor.id, status);
+  }
+
   async unreadCount(actor: Actor): Promise<UnreadCountView> {
     const conversations = await this.conversations.unreadCounts(unreadSideOf(actor));
     return { count: conversations.reduce((sum, item) => sum + item.count, 0), conversations };

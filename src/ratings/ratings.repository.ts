@@ -46,6 +46,8 @@ export class RatingsRepository {
       if (!row) {
         return { kind: 'already-rated' };
       }
+      // The conversation changed (it now carries a rating): clients keep the copy with the later updatedAt.
+      await tx.execute(sql`update chat_conversation set updated_at = now() where id = ${conversationId}`);
       if (this.withWebhooks) {
         await tx.execute(conversationRatedEventStatement(row.id));
       }

@@ -19,5 +19,9 @@ export type { AttachmentView } from '../../../src/attachments/attachment.views.j
 
 export type { SearchResultView, SnippetPart } from '../../../src/search/search.views.js';
 export type { PublicOptions } from '../../../src/auth/auth.views.js';
+export type { CannedResponseView } from '../../../src/contract/canned-responses.js';
+export type { RatingView } from '../../../src/contract/ratings.js';
+export type { ReportOverviewView } from '../../../src/contract/reports.js';
+export type { AgentViewingEvent } from '../../../src/realtime/events.js';
 
 export type Role = MessageView['sender']['role'];

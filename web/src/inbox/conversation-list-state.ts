@@ -5,6 +5,19 @@ import { isFresher, laterOf } from '../conversations/freshness.js';
 export interface ListFilter {
   status?: ConversationStatus;
   q: string;
+  // Mine (the viewer's id) or unassigned; undefined: all.
+  assignee?: { kind: 'me'; viewerId: number } | { kind: 'none' };
+}
+
+export function matchesAssignee(item: ConversationView, filter: ListFilter): boolean {
+  switch (filter.assignee?.kind) {
+    case undefined:
+      return true;
+    case 'me':
+      return item.assignee?.id === filter.assignee.viewerId;
+    case 'none':
+      return item.assignee === null;
+  }
 }
 
 // The server's order: newest activity first.
@@ -16,7 +29,11 @@ function byActivity(a: ConversationListItem, b: ConversationListItem): number {
 export function matchesFilter(item: ConversationView, filter: ListFilter): boolean {
   const q = filter.q.trim().toLowerCase();
   const isStatusMatch = !filter.status || item.status === filter.status;
-  return isStatusMatch && (!q || item.user.name.toLowerCase().includes(q) || item.user.email.toLowerCase().includes(q));
+  return (
+    isStatusMatch &&
+    matchesAssignee(item, filter) &&
+    (!q || item.user.name.toLowerCase().includes(q) || item.user.email.toLowerCase().includes(q))
+  );
 }
 
 // Two copies of one conversation: the fresher state, with the later of their last messages.

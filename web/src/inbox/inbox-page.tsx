@@ -13,6 +13,7 @@ import { ConversationPane } from './conversation-pane.js';
 import styles from './inbox-page.module.css';
 import { NewConversationPanel } from './new-conversation-panel.js';
 import { useConversationList } from './use-conversation-list.js';
+import { type AssignmentCounts, useAssignmentCounts } from '../assignment/use-assignment-counts.js';
 import { useDebounced } from './use-debounced.js';
 import { useUnreadCounts } from './use-unread-counts.js';
 
@@ -20,6 +21,11 @@ const FILTERS: { label: string; status?: ConversationStatus }[] = [
   { label: 'Active', status: 'ACTIVE' },
   { label: 'Closed', status: 'CLOSED' },
   { label: 'All', status: undefined },
+];
+const TABS: { label: string; assignee?: 'me' | 'none'; count: keyof AssignmentCounts }[] = [
+  { label: 'Mine', assignee: 'me', count: 'mine' },
+  { label: 'Unassigned', assignee: 'none', count: 'unassigned' },
+  { label: 'All', assignee: undefined, count: 'all' },
 ];
 const SEARCH_DELAY_MS = 250;
 
@@ -29,7 +35,13 @@ export function InboxPage({ path }: { path: string }) {
   const [status, setStatus] = useState<ConversationStatus | undefined>('ACTIVE');
   const [search, setSearch] = useState('');
   const q = useDebounced(search, SEARCH_DELAY_MS);
-  const list = useConversationList({ status, q });
+  const [assignee, setAssignee] = useState<'me' | 'none' | undefined>(undefined);
+  const list = useConversationList({
+    status,
+    q,
+    assignee: assignee === 'me' ? { kind: 'me', viewerId: session.user.id } : assignee === 'none' ? { kind: 'none' } : undefined,
+  });
+  const counts = useAssignmentCounts(status);
   const openId = selection.kind === 'conversation' ? selection.id : undefined;
   const unread = useUnreadCounts(openId, usePageVisible());
   const searchId = useId();
@@ -60,6 +72,16 @@ export function InboxPage({ path }: { path: string }) {
           <h1 id="inbox-title" className={styles.title}>
             Inbox
           </h1>
+          <a
+            href={ROUTES.reports}
+            className={styles.reportsLink}
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(ROUTES.reports);
+            }}
+          >
+            Reports
+          </a>
           <button type="button" onClick={() => navigate(ROUTES.newConversation)}>
             New conversation
           </button>
@@ -80,6 +102,21 @@ export function InboxPage({ path }: { path: string }) {
           {/* Status and name filters apply to the conversation list, not to message hits. */}
           {!isSearchingMessages && (
             <>
+              <div role="group" aria-label="Assigned to" className={styles.filters} data-testid="assignment-tabs">
+                {TABS.map((tab) => (
+                  <button
+                    key={tab.label}
+                    type="button"
+                    className={styles.filter}
+                    aria-pressed={assignee === tab.assignee}
+                    onClick={() => setAssignee(tab.assignee)}
+                    data-tab={tab.count}
+                  >
+                    {tab.label}
+                    {counts && <span className={styles.tabCount}> {counts[tab.count]}</span>}
+                  </button>
+                ))}
+              </div>
               <div role="group" aria-label="Show conversations" className={styles.filters}>
                 {FILTERS.map((filter) => (
                   <button

@@ -6,6 +6,7 @@ import { useSignedIn } from '../session/session-context.js';
 import {
   appendPage,
   type ListFilter,
+  matchesAssignee,
   matchesFilter,
   upsertConversation,
   withConversation,
@@ -40,11 +41,12 @@ export function useConversationList(filter: ListFilter): ConversationList {
   });
 
   const { status, q } = filter;
+  const assigneeKind = filter.assignee?.kind;
   useEffect(() => {
     let isCurrent = true;
     setLoad((current) => (current === 'ready' ? current : 'loading'));
     touchedSinceFetch.current = new Set();
-    api.conversations({ status, q: q.trim() || undefined }).then(
+    api.conversations({ status, q: q.trim() || undefined, assignee: assigneeKind }).then(
       (page) => {
         if (isCurrent) {
           const touched = touchedSinceFetch.current;
@@ -58,7 +60,7 @@ export function useConversationList(filter: ListFilter): ConversationList {
     return () => {
       isCurrent = false;
     };
-  }, [api, status, q, catchUps, reloads]);
+  }, [api, status, q, assigneeKind, catchUps, reloads]);
 
   // A conversation this page has not got: fetched whole (with its unread count), kept if the filter wants it.
   const fetchAndInsert = useCallback(
@@ -84,7 +86,15 @@ export function useConversationList(filter: ListFilter): ConversationList {
     });
   };
   useSocketEvent('newMessage', (message) => update(message.conversationId, (item) => withMessage(item, message)));
-  useSocketEvent('conversationUpdated', (conversation) => update(conversation.id, (item) => withConversation(item, conversation)));
+  useSocketEvent('conversationUpdated', (conversation) => {
+    // Mine / Unassigned follow a colleague's assignment at once: a conversation that left the tab goes.
+    if (!matchesAssignee(conversation, filterRef.current)) {
+      touchedSinceFetch.current.add(conversation.id);
+      setItems((current) => current.filter((item) => item.id !== conversation.id));
+      return;
+    }
+    update(conversation.id, (item) => withConversation(item, conversation));
+  });
 
   const loadMore = useCallback(() => {
     if (!next || isLoadingMore) {

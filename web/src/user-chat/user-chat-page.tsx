@@ -5,6 +5,7 @@ import { ROUTES } from '../routing/routes.js';
 import { SearchResults } from '../search/search-results.js';
 import { useMessageSearch } from '../search/use-message-search.js';
 import { useSignedIn } from '../session/session-context.js';
+import { RatingPrompt } from '../ratings/rating-prompt.js';
 import styles from './user-chat-page.module.css';
 import { useOwnConversation } from './use-own-conversation.js';
 import { UserThread } from './user-thread.js';
@@ -20,6 +21,8 @@ export function UserChatPage() {
   const [focusMessageId, setFocusMessageId] = useState<number>();
   const searchId = useId();
   const isSearching = conversation !== undefined && query.trim() !== '';
+  // Rated here: the prompt stays to say thank you even after the conversation's copy carries the rating.
+  const [ratedId, setRatedId] = useState<number>();
 
   const openHit = (hit: SearchResultView) => {
     setFocusMessageId(hit.message.id);
@@ -60,6 +63,9 @@ export function UserChatPage() {
           <p className={styles.closed} data-testid="conversation-closed">
             This conversation was closed. Writing a message reopens it.
           </p>
+        )}
+        {conversation?.status === 'CLOSED' && (conversation.rating === null || ratedId === conversation.id) && (
+          <RatingPrompt key={conversation.id} conversation={conversation} onRated={() => setRatedId(conversation.id)} />
         )}
       </div>
       {own.state === 'failed' ? (
