@@ -14,6 +14,7 @@ import styles from './inbox-page.module.css';
 import { NewConversationPanel } from './new-conversation-panel.js';
 import { useConversationList } from './use-conversation-list.js';
 import { type AssignmentCounts, useAssignmentCounts } from '../assignment/use-assignment-counts.js';
+import { useAllViewers } from '../assignment/use-all-viewers.js';
 import { useDebounced } from './use-debounced.js';
 import { useUnreadCounts } from './use-unread-counts.js';
 
@@ -42,6 +43,7 @@ export function InboxPage({ path }: { path: string }) {
     assignee: assignee === 'me' ? { kind: 'me', viewerId: session.user.id } : assignee === 'none' ? { kind: 'none' } : undefined,
   });
   const counts = useAssignmentCounts(status);
+  const viewers = useAllViewers();
   const openId = selection.kind === 'conversation' ? selection.id : undefined;
   const unread = useUnreadCounts(openId, usePageVisible());
   const searchId = useId();
@@ -148,7 +150,7 @@ export function InboxPage({ path }: { path: string }) {
           {isSearchingMessages ? (
             <SearchResults search={messageSearch} selectedMessageId={focusMessageId} onOpen={openHit} />
           ) : (
-            <ConversationList list={list} unread={unread} selectedId={openId} viewerId={session.user.id} />
+            <ConversationList list={list} unread={unread} selectedId={openId} viewerId={session.user.id} viewers={viewers} />
           )}
         </div>
       </nav>

@@ -12,7 +12,7 @@ export function RatingPrompt({ conversation, onRated }: { conversation: Conversa
   const { api } = useSignedIn();
   const [score, setScore] = useState<number>();
   const [comment, setComment] = useState('');
-  const [state, setState] = useState<'idle' | 'sending' | 'done'>('idle');
+  const [state, setState] = useState<'idle' | 'sending'>('idle');
   const [failure, setFailure] = useState<string>();
   const commentId = useId();
 
@@ -25,14 +25,12 @@ export function RatingPrompt({ conversation, onRated }: { conversation: Conversa
     setState('sending');
     setFailure(undefined);
     api.rate(conversation.id, score, comment.trim()).then(
-      () => {
-        setState('done');
-        onRated();
-      },
+      // The page says thank you (the conversation's new copy, carrying the rating, may arrive first).
+      () => onRated(),
       (error: unknown) => {
         // 409: already rated (in another tab): nothing more to ask.
         if (error instanceof ApiError && error.status === 409) {
-          setState('done');
+          onRated();
           return;
         }
         setState('idle');
@@ -41,13 +39,6 @@ export function RatingPrompt({ conversation, onRated }: { conversation: Conversa
     );
   };
 
-  if (state === 'done') {
-    return (
-      <p className={styles.thanks} role="status" data-testid="rating-thanks">
-        Thank you for your feedback!
-      </p>
-    );
-  }
   return (
     <form className={styles.prompt} onSubmit={submit} data-testid="rating-prompt">
       <fieldset className={styles.fieldset}>
@@ -77,5 +68,13 @@ export function RatingPrompt({ conversation, onRated }: { conversation: Conversa
         </p>
       )}
     </form>
+  );
+}
+
+export function RatingThanks() {
+  return (
+    <p className={styles.thanks} role="status" data-testid="rating-thanks">
+      Thank you for your feedback!
+    </p>
   );
 }

@@ -156,11 +156,10 @@ export function Composer({ onSend, uploads, onTypingActivity, onTypingStop, plac
         rows={2}
         placeholder={agentTools?.isNote ? 'Private note (only admins see it)…' : placeholder}
         aria-describedby={hintId}
+        // Still a textbox (the list is a suggestion, not a picker); the listbox is driven from it.
         {...(agentTools
           ? {
-              role: 'combobox',
               'aria-autocomplete': 'list' as const,
-              'aria-expanded': isListOpen,
               'aria-controls': isListOpen ? listId : undefined,
               'aria-activedescendant': isListOpen ? optionId(active) : undefined,
             }

@@ -5,7 +5,7 @@ import { ROUTES } from '../routing/routes.js';
 import { SearchResults } from '../search/search-results.js';
 import { useMessageSearch } from '../search/use-message-search.js';
 import { useSignedIn } from '../session/session-context.js';
-import { RatingPrompt } from '../ratings/rating-prompt.js';
+import { RatingPrompt, RatingThanks } from '../ratings/rating-prompt.js';
 import styles from './user-chat-page.module.css';
 import { useOwnConversation } from './use-own-conversation.js';
 import { UserThread } from './user-thread.js';
@@ -21,7 +21,7 @@ export function UserChatPage() {
   const [focusMessageId, setFocusMessageId] = useState<number>();
   const searchId = useId();
   const isSearching = conversation !== undefined && query.trim() !== '';
-  // Rated here: the prompt stays to say thank you even after the conversation's copy carries the rating.
+  // Rated here: thanked until the conversation changes.
   const [ratedId, setRatedId] = useState<number>();
 
   const openHit = (hit: SearchResultView) => {
@@ -64,8 +64,13 @@ export function UserChatPage() {
             This conversation was closed. Writing a message reopens it.
           </p>
         )}
-        {conversation?.status === 'CLOSED' && (conversation.rating === null || ratedId === conversation.id) && (
-          <RatingPrompt key={conversation.id} conversation={conversation} onRated={() => setRatedId(conversation.id)} />
+        {conversation && ratedId === conversation.id ? (
+          <RatingThanks />
+        ) : (
+          conversation?.status === 'CLOSED' &&
+          conversation.rating === null && (
+            <RatingPrompt key={conversation.id} conversation={conversation} onRated={() => setRatedId(conversation.id)} />
+          )
         )}
       </div>
       {own.state === 'failed' ? (
