@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { createAccount, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient } from './support/http.js';
 import { SEVERAL_INSTANCES_SKIP, startServer, startSibling, type TestServer } from './support/server.js';
@@ -325,5 +326,31 @@ describe('collision across two instances', { skip: SEVERAL_INSTANCES_SKIP }, () 
     const left = nextEvent(benSocket, 'agentViewing', { filter: (event) => !event.isViewing });
     await emitWithAck(anaSocket, 'viewing', { conversationId, isViewing: false });
     assert.equal((await left).userId, ana.id);
+  });
+
+  it('reports a viewer of an instance that died as gone once its entry stops being refreshed', async () => {
+    const api = apiClient(a.url);
+    const [ben, user] = await Promise.all([createAccount(api, 'ADMIN', 'Survivor Ben'), createAccount(api, 'USER')]);
+    const conversationId = await startConversation(api, user);
+    const benSocket = await connectAs(b.url, ben);
+    sockets.push(benSocket);
+    // What a crashed instance leaves behind: an entry nobody refreshes (already past its expiry here).
+    const redis = new Redis(a.env.REDIS_URL!);
+    try {
+      await redis
+        .multi()
+        .hset(
+          `${a.env.REDIS_PREFIX}:viewing:${conversationId}`,
+          'dead-socket',
+          JSON.stringify({ socketId: 'dead-socket', userId: 999_999, name: 'Ghost', expiresAt: Date.now() - 1 }),
+        )
+        .sadd(`${a.env.REDIS_PREFIX}:viewing:conversations`, String(conversationId))
+        .exec();
+      const gone = await nextEvent(benSocket, 'agentViewing', { filter: (event) => event.userId === 999_999, timeoutMs: 12_000 });
+      assert.deepEqual(gone, { conversationId, userId: 999_999, name: 'Ghost', isViewing: false });
+      assert.equal(await redis.hlen(`${a.env.REDIS_PREFIX}:viewing:${conversationId}`), 0);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

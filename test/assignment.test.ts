@@ -188,6 +188,21 @@ describe('assignment', () => {
     assert.equal((await api('GET', '/chat/conversations?assignee=someone', { token: carla.token })).status, 400);
   });
 
+  it('counts mine, unassigned and all for the inbox tabs (GET /chat/conversations/counts)', async () => {
+    const dana = await createAccount(api, 'ADMIN', 'Dana');
+    const before = (await api('GET', '/chat/conversations/counts?status=ACTIVE', { token: dana.token })).body;
+    const [u1, u2] = await Promise.all([createAccount(api, 'USER'), createAccount(api, 'USER')]);
+    const taken = await startConversation(api, u1);
+    await startConversation(api, u2);
+    await api('PATCH', `/chat/conversations/${taken}`, { token: dana.token, body: { assigneeId: dana.id } });
+    const after = await api('GET', '/chat/conversations/counts?status=ACTIVE', { token: dana.token });
+    assert.equal(after.status, 200);
+    assert.deepEqual(after.body, { mine: before.mine + 1, unassigned: before.unassigned + 1, all: before.all + 2 });
+    const user = await createAccount(api, 'USER');
+    assert.equal((await api('GET', '/chat/conversations/counts', { token: user.token })).status, 403);
+    assert.equal((await api('GET', '/chat/conversations/counts?status=OPEN', { token: dana.token })).status, 400);
+  });
+
   it('notifies an admin named with @ in a note (mentioned event with a link), not the writer', async () => {
     const user = await createAccount(api, 'USER');
     const conversationId = await startConversation(api, user);
