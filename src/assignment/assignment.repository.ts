@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { rawRows } from '../database/raw-rows.js';
-import { conversationAssignedEventStatement } from '../webhooks/webhook-outbox.sql.js';
+import { conversationAssignedEventStatement } from '../events/outbox.sql.js';
 
 // Any fixed number, distinct from the migration lock: every server-side assignment decision (on any
 // instance) takes it, so counting an agent's load and giving them one more conversation is one step.

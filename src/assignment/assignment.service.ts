@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import type { ConversationView } from '../conversations/conversation.views.js';
+import type { ConversationView } from '../contract/conversations.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { PresenceService } from '../presence/presence.service.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limitParamSchema } from '../common/validation.js';
+import { limitParamSchema } from './common.js';
 
 export const SHORT_CODE_PATTERN = /^[a-z0-9_-]{1,32}$/;
 

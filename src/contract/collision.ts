@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema } from '../common/validation.js';
+import { idSchema } from './common.js';
 
 // An admin opened (isViewing: true) or left a conversation; the others get agentViewing.
 export const viewingSchema = z.strictObject({

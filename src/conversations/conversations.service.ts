@@ -3,11 +3,10 @@ import { type Actor, isAdmin } from '../auth/actor.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import type { ConversationStatus } from '../database/schema.js';
-import { MessagesRepository } from '../messages/messages.repository.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { toConversationListItem, toConversationView } from './conversation.mappers.js';
 import type { ConversationRecord } from './conversation.records.js';
-import type { ConversationListItem, ConversationView, UnreadCountView } from './conversation.views.js';
+import type { ConversationListItem, ConversationView, UnreadCountView } from '../contract/conversations.js';
 import {
   ActiveConversationExistsError,
   type AssignResult,
@@ -15,7 +14,7 @@ import {
   InvalidAssigneeError,
   type UnreadSide,
 } from './conversations.repository.js';
-import type { ListConversationsQuery, UpdateConversationInput } from './conversations.schemas.js';
+import type { ListConversationsQuery, UpdateConversationInput } from '../contract/conversations.js';
 
 const OWNER_CACHE_SIZE = 50_000;
 
@@ -43,7 +42,6 @@ export class ConversationsService {
 
   constructor(
     private readonly conversations: ConversationsRepository,
-    private readonly messages: MessagesRepository,
     private readonly events: DomainEvents,
   ) {}
 
@@ -89,13 +87,9 @@ export class ConversationsService {
       side: unreadSideOf(actor),
     });
     const page = rows.slice(0, query.limit);
-    const lastMessages = new Map(
-      (
-        await this.messages.findLast(
-          page.map((row) => row.id),
-          isAdmin(actor),
-        )
-      ).map((m) => [m.conversationId, m]),
+    const lastMessages = await this.conversations.lastMessages(
+      page.map((row) => row.id),
+      isAdmin(actor),
     );
     const last = page.at(-1);
     return {
@@ -106,11 +100,11 @@ export class ConversationsService {
 
   async get(actor: Actor, conversationId: number): Promise<ConversationListItem> {
     const conversation = await this.requireAccess(actor, conversationId);
-    const [unreadCount, [lastMessage]] = await Promise.all([
+    const [unreadCount, lastMessages] = await Promise.all([
       this.conversations.unreadCount(conversationId, unreadSideOf(actor)),
-      this.messages.findLast([conversationId], isAdmin(actor)),
+      this.conversations.lastMessages([conversationId], isAdmin(actor)),
     ]);
-    return toConversationListItem(conversation, unreadCount, lastMessage);
+    return toConversationListItem(conversation, unreadCount, lastMessages.get(conversationId));
   }
 
   // PATCH: the assignee first (a lost compare-and-set changes nothing), then the status.

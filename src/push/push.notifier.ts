@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PresenceService } from '../presence/presence.service.js';
 import { DomainEvents, type DomainEventMap } from '../events/domain-events.js';
-import { describeFailure } from '../webhooks/outbound-http.js';
+import { describeFailure } from '../http/outbound-http.js';
 import { conversationUrl } from '../realtime/rooms.js';
+import type { PushNotificationPayload } from '../contract/push.js';
 import { BoundedQueue } from './bounded-queue.js';
-import type { PushNotificationPayload } from './push.schemas.js';
 import { notificationFor, topicFor } from './push-notification.js';
 import { type PushTarget, PushSubscriptionsRepository } from './push-subscriptions.repository.js';
 import { WebPushSender } from './web-push.sender.js';

@@ -3,7 +3,7 @@ import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
 import { ApiZodBody } from '../common/openapi.js';
-import { idPathSchema } from '../common/validation.js';
+import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { type RateConversationInput, rateConversationSchema } from '../contract/ratings.js';
 import { RatingsService } from './ratings.service.js';

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { rawRows } from '../database/raw-rows.js';
-import { conversationRatedEventStatement } from '../webhooks/webhook-outbox.sql.js';
+import { conversationRatedEventStatement } from '../events/outbox.sql.js';
 
 export type RateResult =
   | { kind: 'missing' }

@@ -1,4 +1,4 @@
-import type { CannedResponseView } from '../api/server-types.js';
+import type { CannedResponseView } from '@contract/canned-responses';
 import styles from './canned-suggestions.module.css';
 
 export interface CannedSuggestionsProps {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CannedResponseView } from '../api/server-types.js';
+import type { CannedResponseView } from '@contract/canned-responses';
 import { useSignedIn } from '../session/session-context.js';
 
 const DELAY_MS = 150;

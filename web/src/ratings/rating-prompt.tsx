@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
-import type { ConversationView } from '../api/server-types.js';
+import type { ConversationView } from '@contract/conversations';
 import { useSignedIn } from '../session/session-context.js';
 import styles from './rating-prompt.module.css';
 

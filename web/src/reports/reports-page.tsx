@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
-import type { ReportOverviewView } from '../api/server-types.js';
+import type { ReportOverviewView } from '@contract/reports';
 import { useDocumentTitle } from '../document-title.js';
 import { ROUTES } from '../routing/routes.js';
 import { navigate } from '../routing/use-route.js';

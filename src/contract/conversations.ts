@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { idSchema, limitParamSchema } from '../common/validation.js';
-import { CONVERSATION_STATUSES } from '../database/schema.js';
+import { CONVERSATION_STATUSES, idSchema, isoDateSchema, limitParamSchema } from './common.js';
+import { messageSchema } from './messages.js';
 
 export const listConversationsQuerySchema = z.strictObject({
   status: z.enum(CONVERSATION_STATUSES).optional().describe('ACTIVE or CLOSED; all when absent'),
@@ -34,7 +34,39 @@ export const updateConversationSchema = z
   });
 export type UpdateConversationInput = z.output<typeof updateConversationSchema>;
 
+export const conversationSchema = z.object({
+  id: z.number().int(),
+  userId: z.number().int(),
+  status: z.enum(CONVERSATION_STATUSES),
+  lastMessageAt: isoDateSchema,
+  lastSeq: z.number().int().describe('The seq of its newest message (0 when empty)'),
+  createdAt: isoDateSchema,
+  updatedAt: isoDateSchema,
+  user: z.object({ id: z.number().int(), name: z.string(), email: z.string() }),
+  assignee: z.object({ id: z.number().int(), name: z.string() }).nullable().describe('The ADMIN working on it, or null'),
+  rating: z
+    .object({ score: z.number().int(), comment: z.string().nullable(), createdAt: isoDateSchema })
+    .nullable()
+    .describe('The rating of its latest closing (null until the user rates it)'),
+});
+export type ConversationView = z.output<typeof conversationSchema>;
+
+export const conversationListItemSchema = conversationSchema.extend({
+  unreadCount: z.number().int(),
+  lastMessage: messageSchema.nullable(),
+});
+export type ConversationListItem = z.output<typeof conversationListItemSchema>;
+
+export const unreadCountSchema = z.object({
+  count: z.number().int(),
+  conversations: z.array(z.object({ conversationId: z.number().int(), count: z.number().int() })),
+});
+export type UnreadCountView = z.output<typeof unreadCountSchema>;
+
 export const conversationCountsQuerySchema = z.strictObject({
   status: z.enum(CONVERSATION_STATUSES).optional().describe('ACTIVE or CLOSED; all when absent'),
 });
 export type ConversationCountsQuery = z.output<typeof conversationCountsQuerySchema>;
+
+export const conversationCountsSchema = z.object({ mine: z.number().int(), unassigned: z.number().int(), all: z.number().int() });
+export type ConversationCountsView = z.output<typeof conversationCountsSchema>;

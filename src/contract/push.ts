@@ -46,17 +46,16 @@ export type PushSubscriptionInput = z.output<typeof pushSubscriptionSchema>;
 export const unsubscribeSchema = z.strictObject({ endpoint: endpointSchema });
 export type UnsubscribeInput = z.output<typeof unsubscribeSchema>;
 
-export interface PushSubscriptionView {
-  endpoint: string;
-  createdAt: string;
-}
+export const pushSubscriptionViewSchema = z.object({ endpoint: z.string(), createdAt: z.string() });
+export type PushSubscriptionView = z.output<typeof pushSubscriptionViewSchema>;
 
 // What the service worker receives (decrypted) and shows.
-export interface PushNotificationPayload {
-  title: string;
-  body: string;
-  conversationId: number;
+export const pushNotificationSchema = z.object({
+  title: z.string(),
+  body: z.string(),
+  conversationId: z.number().int(),
   // Absent for notifications that are not about one message (an assignment).
-  messageId?: number;
-  url: string;
-}
+  messageId: z.number().int().optional(),
+  url: z.string(),
+});
+export type PushNotificationPayload = z.output<typeof pushNotificationSchema>;
