@@ -1,12 +1,13 @@
+import { ConversationsModule } from '../conversations/conversations.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { ConversationsModule } from '../conversations/conversations.module.js';
 import { REDIS, type RedisClients } from '../redis/redis.js';
 import { CollisionService, VIEWERS_STORE } from './collision.service.js';
 import { InProcessViewersStore, RedisViewersStore } from './viewers.store.js';
 
 @Module({
-  imports: [ConversationsModule],
+  imports: [ConversationsModule, RealtimeModule],
   providers: [
     {
       provide: VIEWERS_STORE,

@@ -38,7 +38,7 @@ const appendStatement = (conversationId: number, message: NewMessage, withWebhoo
     update chat_conversation c
        set last_seq = c.last_seq + 1${message.isPrivate ? sql`` : sql`, last_message_at = now(), updated_at = now(), status = 'ACTIVE'`}
       from old where c.id = old.id
-    returning c.id, c.user_id, c.status, c.last_seq, c.last_message_at, c.created_at, c.updated_at,
+    returning c.id, c.user_id, c.status, c.last_seq, c.last_message_at, c.created_at, c.updated_at, c.assignee_id, c.close_count,
       ${message.isPrivate ? sql`c.status` : sql`old.status`} as previous_status
   ),
   m as (
