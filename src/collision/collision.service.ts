@@ -63,9 +63,12 @@ export class CollisionService implements OnModuleInit, OnApplicationShutdown {
   // A socket closed: it views nothing any more.
   async socketGone(socketId: string): Promise<void> {
     const entry = this.local.get(socketId);
+    if (!entry) {
+      return;
+    }
     this.local.delete(socketId);
-    for (const conversationId of entry?.conversationIds ?? []) {
-      await this.leave(conversationId, socketId, entry!.actor).catch((error: unknown) => this.warn(error));
+    for (const conversationId of entry.conversationIds) {
+      await this.leave(conversationId, socketId, entry.actor).catch((error: unknown) => this.warn(error));
     }
   }
 
