@@ -8,6 +8,7 @@ import { type ClientSocket, collectEvents, connectAs, nextEvent } from './suppor
 import { deliveriesOf } from './support/webhooks/deliveries.js';
 import { type HttpRecorder, startHttpRecorder } from './support/webhooks/http-recorder.js';
 import { waitFor } from './support/webhooks/wait-for.js';
+import { browserKeys, decryptPushBody } from './support/push/browser-push.js';
 
 const SECRET = 'assignment-webhook-secret-0123456789';
 
@@ -34,7 +35,12 @@ describe('assignment', () => {
 
   before(async () => {
     receiver = await startHttpRecorder();
-    server = await startServer({ WEBHOOK_URL: receiver.url('/hook'), WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE: 'true' });
+    server = await startServer({
+      WEBHOOK_URL: receiver.url('/hook'),
+      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      PUSH_ALLOW_PRIVATE: 'true',
+    });
     api = apiClient(server.url);
     [ana, ben] = await Promise.all([createAccount(api, 'ADMIN', 'Ana Lima'), createAccount(api, 'ADMIN', 'Ben Ode')]);
   });
@@ -203,6 +209,47 @@ describe('assignment', () => {
     assert.equal((await api('GET', '/chat/conversations/counts?status=OPEN', { token: dana.token })).status, 400);
   });
 
+  it('pushes to an offline assignee and to a mentioned admin’s devices, with a link to the conversation', async () => {
+    const pushEndpoint = await startHttpRecorder(() => 201);
+    try {
+      const [away, user] = await Promise.all([createAccount(api, 'ADMIN', 'Away Admin'), createAccount(api, 'USER')]);
+      const keys = browserKeys();
+      const path = `/push/${randomUUID()}`;
+      const subscribed = await api('POST', '/chat/push/subscriptions', {
+        token: away.token,
+        body: { endpoint: pushEndpoint.url(path), expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.auth } },
+      });
+      assert.equal(subscribed.status, 201);
+      const conversationId = await startConversation(api, user);
+      await api('PATCH', `/chat/conversations/${conversationId}`, { token: ana.token, body: { assigneeId: away.id } });
+      const decrypt = (index: number) =>
+        JSON.parse(decryptPushBody(pushEndpoint.requests.filter((r) => r.path === path)[index]!.body, keys).toString('utf8'));
+      // The user's own message went to admins' devices too; wait for the assignment's.
+      const assigned = await waitFor('assignment push', () =>
+        pushEndpoint.requests
+          .filter((r) => r.path === path)
+          .map((_, index) => decrypt(index))
+          .find((n: { title: string }) => n.title === 'Ana Lima assigned you a conversation'),
+      );
+      assert.equal(assigned.conversationId, conversationId);
+      assert.equal(assigned.url, `/?conversation=${conversationId}`);
+
+      await api('POST', '/chat/messages', {
+        token: ana.token,
+        body: { conversationId, content: '@Away please call back', isPrivate: true },
+      });
+      const mention = await waitFor('mention push', () =>
+        pushEndpoint.requests
+          .filter((r) => r.path === path)
+          .map((_, index) => decrypt(index))
+          .find((n: { title: string }) => n.title === 'Ana Lima mentioned you'),
+      );
+      assert.equal(mention.body, '@Away please call back');
+    } finally {
+      await pushEndpoint.stop();
+    }
+  });
+
   it('notifies an admin named with @ in a note (mentioned event with a link), not the writer', async () => {
     const user = await createAccount(api, 'USER');
     const conversationId = await startConversation(api, user);
@@ -266,6 +313,24 @@ describe('auto-assignment', () => {
     assert.equal(assignees[4], null, 'both are at capacity');
     anaSocket.close();
     benSocket.close();
+  });
+
+  it('assigns a conversation reopened by the user when it has no assignee', async () => {
+    const user = await createAccount(api, 'USER');
+    const conversationId = await startConversation(api, user);
+    const closer = await createAccount(api, 'ADMIN', 'Closer');
+    await api('PATCH', `/chat/conversations/${conversationId}`, { token: closer.token, body: { status: 'CLOSED' } });
+    const online = await createAccount(api, 'ADMIN', 'Reopen Ana');
+    const socket = await connectAs(server.url, online);
+    sockets.push(socket);
+    await waitForOnline(api, online, [online.id]);
+    const told = nextEvent(socket, 'assigned', { filter: (event) => event.conversation.id === conversationId });
+    await api('POST', '/chat/messages', { token: user.token, body: { conversationId, content: 'It broke again' } });
+    const event = await told;
+    assert.deepEqual(event.conversation.assignee, { id: online.id, name: 'Reopen Ana' });
+    assert.equal(event.assignedBy, null);
+    assert.equal(event.conversation.status, 'ACTIVE');
+    socket.close();
   });
 
   it('gives back a conversation waiting for an answer when its assignee is offline for REASSIGN_AFTER_MS', async () => {
