@@ -120,8 +120,8 @@ export const envSchema = z.object({
   PRESENCE_TTL_MS: integer(3_000, 600_000).default(30_000),
   // Agent workflow (issue 13): auto-assignment and reassignment after the assignee went offline.
   AUTO_ASSIGN: booleanFlag.default(false),
-  AGENT_CAPACITY: integer(1, 100_000).default(10),
-  REASSIGN_AFTER_MS: integer(1_000, 30 * 86_400_000).default(15 * 60_000),
+  AGENT_CAPACITY: integer(0, 100_000).default(10),
+  REASSIGN_AFTER_MS: integer(100, 30 * 86_400_000).default(15 * 60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
