@@ -55,18 +55,19 @@ describe('web app: the agent workflow', { skip: skipWithoutChromium }, () => {
     const conversationId = await conversationOf(user);
     const admin = await adminAt(ana);
     const tabs = admin.page.getByTestId('assignment-tabs');
-    await tabs.getByRole('button', { name: /^Unassigned/ }).click();
+    await tabs.getByRole('tab', { name: /^Unassigned/ }).click();
     await conversationItem(admin.page, user.email).waitFor();
-    const mineBefore = Number((await tabs.getByRole('button', { name: /^Mine/ }).innerText()).replace(/\D/g, '') || '0');
+    const mineBefore = Number((await tabs.getByRole('tab', { name: /^Mine/ }).innerText()).replace(/\D/g, '') || '0');
 
     const assigned = await api('PATCH', `/chat/conversations/${conversationId}`, { token: ben.token, body: { assigneeId: ana.id } });
     assert.equal(assigned.status, 200);
     await conversationItem(admin.page, user.email).waitFor({ state: 'detached' });
     await eventually(async () => {
-      const mine = Number((await tabs.getByRole('button', { name: /^Mine/ }).innerText()).replace(/\D/g, ''));
+      const mine = Number((await tabs.getByRole('tab', { name: /^Mine/ }).innerText()).replace(/\D/g, ''));
       assert.equal(mine, mineBefore + 1);
     });
-    await tabs.getByRole('button', { name: /^Mine/ }).click();
+    await tabs.getByRole('tab', { name: /^Mine/ }).click();
+    assert.equal(await tabs.getByRole('tab', { name: /^Mine/ }).getAttribute('aria-selected'), 'true');
     const item = conversationItem(admin.page, user.email);
     await item.waitFor();
     assert.match(await item.innerText(), /Assigned to you/);

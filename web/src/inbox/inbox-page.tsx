@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { ConversationStatus } from '../api/api-client.js';
 import type { SearchResultView } from '@contract/search';
 import { useDocumentTitle } from '../document-title.js';
@@ -45,6 +45,8 @@ export function InboxPage({ path }: { path: string }) {
   });
   const counts = useAssignmentCounts(status);
   const viewers = useAllViewers();
+  const tabsId = useId();
+  const listId = useId();
   const openId = selection.kind === 'conversation' ? selection.id : undefined;
   const unread = useUnreadCounts(openId, usePageVisible());
   const [messageQuery, setMessageQuery] = useState('');
@@ -92,20 +94,37 @@ export function InboxPage({ path }: { path: string }) {
           {/* Status and name filters apply to the conversation list, not to message hits. */}
           {!isSearchingMessages && (
             <>
-              <div role="group" aria-label="Assigned to" className={styles.filters} data-testid="assignment-tabs">
-                {TABS.map((tab) => (
-                  <button
-                    key={tab.label}
-                    type="button"
-                    className={styles.filter}
-                    aria-pressed={assignee === tab.assignee}
-                    onClick={() => setAssignee(tab.assignee)}
-                    data-tab={tab.count}
-                  >
-                    {tab.label}
-                    {counts && <span className={styles.tabCount}> {counts[tab.count]}</span>}
-                  </button>
-                ))}
+              {/* Tabs over the one list below; arrow keys move between them (the ARIA tabs pattern). */}
+              <div role="tablist" aria-label="Assigned to" className={styles.filters} data-testid="assignment-tabs">
+                {TABS.map((tab, index) => {
+                  const isSelected = assignee === tab.assignee;
+                  return (
+                    <button
+                      key={tab.label}
+                      id={`${tabsId}-${tab.count}`}
+                      type="button"
+                      role="tab"
+                      className={styles.filter}
+                      aria-selected={isSelected}
+                      aria-controls={listId}
+                      tabIndex={isSelected ? 0 : -1}
+                      onClick={() => setAssignee(tab.assignee)}
+                      onKeyDown={(event) => {
+                        const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+                        if (step !== 0) {
+                          event.preventDefault();
+                          const target = TABS[(index + step + TABS.length) % TABS.length];
+                          setAssignee(target?.assignee);
+                          document.getElementById(`${tabsId}-${target?.count ?? ''}`)?.focus();
+                        }
+                      }}
+                      data-tab={tab.count}
+                    >
+                      {tab.label}
+                      {counts && <span className={styles.tabCount}> {counts[tab.count]}</span>}
+                    </button>
+                  );
+                })}
               </div>
               <div role="group" aria-label="Show conversations" className={styles.filters}>
                 {FILTERS.map((filter) => (
@@ -130,7 +149,12 @@ export function InboxPage({ path }: { path: string }) {
             </>
           )}
         </div>
-        <div className={styles.listScroller}>
+        <div
+          className={styles.listScroller}
+          id={listId}
+          role="tabpanel"
+          aria-labelledby={`${tabsId}-${TABS.find((tab) => tab.assignee === assignee)?.count ?? 'all'}`}
+        >
           {isSearchingMessages ? (
             <SearchResults search={messageSearch} selectedMessageId={focusMessageId} onOpen={openHit} />
           ) : (
