@@ -103,6 +103,7 @@ describe('agent workflow', () => {
         { shortCode: 'ok' },
         { shortCode: 'ok', content: 'x', extra: true },
         { shortCode: 5, content: 'x' },
+        { shortCode: 'nul', content: 'a\u0000b' },
       ];
       for (const body of bad) {
         const response = await api('POST', '/chat/canned-responses', { token: admin.token, body });
@@ -283,7 +284,7 @@ describe('agent workflow', () => {
     });
 
     it('rejects bad ranges (400) and USERs (403)', async () => {
-      for (const query of ['from=yesterday', 'from=2020-02-01&to=2020-01-01', 'from=2000-01-01&to=2020-01-01', 'x=1']) {
+      for (const query of ['from=yesterday', 'from=2020-02-01&to=2020-01-01', 'from=2000-01-01&to=2020-01-01', 'x=1', 'to=9999-12-31']) {
         const response = await api('GET', `/chat/reports/overview?${query}`, { token: admin.token });
         assert.equal(response.status, 400, query);
       }

@@ -192,6 +192,7 @@ describe('assignment', () => {
     assert.ok((await ids('assignee=none')).includes(unassigned));
     assert.ok(!(await ids('assignee=none')).includes(mine));
     assert.equal((await api('GET', '/chat/conversations?assignee=someone', { token: carla.token })).status, 400);
+    assert.equal((await api('GET', '/chat/conversations?assignee=9999999999', { token: carla.token })).status, 400);
   });
 
   it('counts mine, unassigned and all for the inbox tabs (GET /chat/conversations/counts)', async () => {

@@ -14,6 +14,8 @@ const contentSchema = (maxLength: number) =>
     .string({ message: 'must be a string' })
     .trim()
     .min(1, { message: 'must not be empty' })
+    // PostgreSQL text cannot hold NUL.
+    .refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' })
     .refine((value) => [...value].length <= maxLength, { message: `must be at most ${maxLength} characters` })
     .describe(`1 to ${maxLength} characters; {{user.name}}, {{user.email}} and {{agent.name}} are filled in when inserted`);
 
@@ -34,7 +36,7 @@ export const listCannedResponsesQuerySchema = z.strictObject({
     .string()
     .trim()
     .max(100)
-    .transform((value) => value.replace(/^\//, ''))
+    .transform((value) => value.replace(/^\//, '').replaceAll('\u0000', ''))
     .optional()
     .describe('Start of the short code (a leading "/" is ignored) or part of the content'),
   limit: limitParamSchema(50, 200).describe('At most this many, 1 to 200 (default 50)'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONVERSATION_STATUSES, idSchema, isoDateSchema, limitParamSchema } from './common.js';
+import { CONVERSATION_STATUSES, idSchema, isoDateSchema, limitParamSchema, MAX_ID } from './common.js';
 import { messageSchema } from './messages.js';
 
 export const listConversationsQuerySchema = z.strictObject({
@@ -8,6 +8,7 @@ export const listConversationsQuerySchema = z.strictObject({
   assignee: z
     .string()
     .regex(/^(me|none|[1-9]\d{0,9})$/, { message: 'must be me, none or an admin id' })
+    .refine((value) => !/^\d+$/.test(value) || Number(value) <= MAX_ID, { message: 'must be me, none or an admin id' })
     .optional()
     .describe('Admins: me, none (unassigned) or an admin id'),
   limit: limitParamSchema(50, 200).describe('Page size, 1 to 200 (default 50)'),

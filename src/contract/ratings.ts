@@ -13,6 +13,7 @@ export const rateConversationSchema = z.strictObject({
     .string({ message: 'must be a string' })
     .trim()
     .max(MAX_RATING_COMMENT, { message: `must be at most ${MAX_RATING_COMMENT} characters` })
+    .refine((value) => !value.includes('\u0000'), { message: 'must not contain NUL characters' })
     .nullish()
     .transform((value) => (value ? value : null))
     .describe(`Optional, up to ${MAX_RATING_COMMENT} characters`),

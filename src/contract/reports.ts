@@ -5,6 +5,8 @@ export const MAX_REPORT_DAYS = 366;
 export const DEFAULT_REPORT_DAYS = 30;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 0, 1);
 
 // A day (YYYY-MM-DD, UTC) or an ISO 8601 instant; `to` as a day means the end of that day.
 const instant = (edge: 'from' | 'to') =>
@@ -15,7 +17,9 @@ const instant = (edge: 'from' | 'to') =>
     .transform((value) => {
       const at = new Date(Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00.000Z` : value));
       return edge === 'to' && DATE_ONLY.test(value) ? new Date(at.getTime() + DAY_MS) : at;
-    });
+    })
+    // Four-digit years only: beyond them ISO strings (and PostgreSQL's timestamps) change shape.
+    .refine((at) => at.getTime() >= EARLIEST && at.getTime() <= LATEST, { message: 'must be between the years 1970 and 9998' });
 
 export const reportQuerySchema = z
   .strictObject({
