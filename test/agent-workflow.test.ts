@@ -187,6 +187,7 @@ describe('agent workflow', () => {
         {},
         { score: 3, comment: 'x'.repeat(2001) },
         { score: 3, x: 1 },
+        { score: 3, comment: 'a\u0000' },
       ]) {
         const response = await api('POST', `/chat/conversations/${conversationId}/rating`, { token: user.token, body });
         assert.equal(response.status, 400, JSON.stringify(body));
