@@ -47,6 +47,9 @@ export interface AppConfig {
   s3?: { bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   // PostgreSQL text search configuration for message search ('simple' needs no stemming and fits every language).
   searchLanguage: string;
+  // Agent workflow: round-robin auto-assignment to online admins under capacity; an assignee offline for
+  // reassignAfterMs loses the conversations waiting for an answer.
+  assignment: { autoAssign: boolean; agentCapacity: number; reassignAfterMs: number };
   // Website widget: HMAC key of user hashes, the page origins allowed to embed it, visitors without identity.
   // No secret (production without WIDGET_SECRET): identified widget users are refused.
   widget: { secret?: string; origins: string[]; allowAnonymous: boolean };
@@ -170,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     searchLanguage: e.SEARCH_LANGUAGE,
+    assignment: { autoAssign: e.AUTO_ASSIGN, agentCapacity: e.AGENT_CAPACITY, reassignAfterMs: e.REASSIGN_AFTER_MS },
     // Website widget
     widget: {
       secret: e.WIDGET_SECRET ?? (isProduction ? undefined : readOrCreateSecret(dataDir, 'widget-secret')),
