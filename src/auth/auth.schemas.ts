@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { emailSchema, nameSchema, passwordSchema } from '../users/users.schemas.js';
-import type { UserView } from '../users/users.schemas.js';
 
 export const loginSchema = z.strictObject({
   email: z.string().trim().min(1, { message: 'is required' }).max(254).describe('Account email'),
@@ -15,9 +14,4 @@ export const registerSchema = z.strictObject({
 });
 export type RegisterInput = z.output<typeof registerSchema>;
 
-export interface SessionView {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresAt: string;
-  user: UserView;
-}
+export type { SessionView } from './sessions.views.js';

@@ -2,6 +2,8 @@ export const ErrorCode = {
   VALIDATION: 'VALIDATION',
   UNAUTHORIZED: 'UNAUTHORIZED',
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  // The token's session was revoked, or the account changed (password, role, deactivation): sign in or refresh.
+  TOKEN_REVOKED: 'TOKEN_REVOKED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   CONVERSATION_NOT_FOUND: 'CONVERSATION_NOT_FOUND',
@@ -56,6 +58,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 400;
     case ErrorCode.UNAUTHORIZED:
     case ErrorCode.TOKEN_EXPIRED:
+    case ErrorCode.TOKEN_REVOKED:
       return 401;
     case ErrorCode.FORBIDDEN:
     case ErrorCode.REGISTRATION_CLOSED:

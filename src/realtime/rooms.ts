@@ -11,3 +11,8 @@ export function userRoom(userId: number): string {
 export function conversationAudience(conversationUserId: number): string[] {
   return [userRoom(conversationUserId), ADMINS_ROOM];
 }
+
+// The sockets of one signed-in device (session), so revoking a session closes exactly them.
+export function sessionRoom(sessionId: number): string {
+  return `session:${sessionId}`;
+}
