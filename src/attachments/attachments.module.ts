@@ -8,6 +8,7 @@ import { AttachmentsService } from './attachments.service.js';
 import { ATTACHMENT_STORAGE } from './storage/attachment-storage.js';
 import { LocalDiskStorage } from './storage/local-disk.storage.js';
 import { S3Storage } from './storage/s3.storage.js';
+import { UploadLimits } from './upload-limits.js';
 
 @Module({
   imports: [ConversationsModule],
@@ -15,6 +16,7 @@ import { S3Storage } from './storage/s3.storage.js';
   providers: [
     AttachmentsService,
     AttachmentsRepository,
+    UploadLimits,
     {
       provide: ATTACHMENT_STORAGE,
       inject: [APP_CONFIG],

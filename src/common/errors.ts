@@ -12,6 +12,10 @@ export const ErrorCode = {
   EMAIL_TAKEN: 'EMAIL_TAKEN',
   REGISTRATION_CLOSED: 'REGISTRATION_CLOSED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  // The user's daily upload quota is used up.
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  // The storage volume is nearly full: uploads are refused before they fill it.
+  INSUFFICIENT_STORAGE: 'INSUFFICIENT_STORAGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED: 'RATE_LIMITED',
   UNAVAILABLE: 'UNAVAILABLE',
@@ -71,7 +75,10 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.EMAIL_TAKEN:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
+    case ErrorCode.QUOTA_EXCEEDED:
       return 413;
+    case ErrorCode.INSUFFICIENT_STORAGE:
+      return 507;
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return 415;
     case ErrorCode.RATE_LIMITED:
@@ -98,6 +105,7 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  507: 'Insufficient Storage',
   503: 'Service Unavailable',
 };
 

@@ -207,11 +207,20 @@ export class MessagesService {
   // Catch-up after a reconnect: every message after the client's last seq, per conversation, in seq order.
   async sync(actor: Actor, input: SyncInput): Promise<{ conversationId: number; messages: MessageView[]; hasMore: boolean }[]> {
     const results = [];
+    // One ack carries at most SYNC_MAX_MESSAGES in all; the rest is hasMore (the client syncs again from there).
+    let budget = this.config.syncMaxMessages;
     for (const [key, lastSeq] of Object.entries(input.conversations)) {
       const conversationId = Number(key);
       await this.conversations.requireAccessibleOwner(actor, conversationId);
-      const rows = await this.messages.pageAfter(conversationId, lastSeq, SYNC_PAGE + 1);
-      results.push({ conversationId, messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE });
+      const page = Math.min(SYNC_PAGE, budget);
+      if (page === 0) {
+        results.push({ conversationId, messages: [], hasMore: true });
+        continue;
+      }
+      const rows = await this.messages.pageAfter(conversationId, lastSeq, page + 1);
+      const messages = rows.slice(0, page);
+      budget -= messages.length;
+      results.push({ conversationId, messages: messages.map(toMessageView), hasMore: rows.length > page });
     }
     return results;
   }
