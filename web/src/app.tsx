@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { AccountPage } from './account/account-page.js';
 import { AuthPage } from './auth/auth-page.js';
 import { InboxPage } from './inbox/inbox-page.js';
 import { AppShell } from './layout/app-shell.js';
@@ -6,6 +7,7 @@ import { ChatConnectionProvider } from './realtime/connection-context.js';
 import { conversationRoute, ROUTES } from './routing/routes.js';
 import { useRoute } from './routing/use-route.js';
 import { useSession } from './session/session-context.js';
+import { TeamPage } from './team/team-page.js';
 import { UserChatPage } from './user-chat/user-chat-page.js';
 
 function homeOf(role: string): string {
@@ -19,29 +21,48 @@ function landingOf(role: string): string {
 }
 
 function isAllowed(path: string, role: string): boolean {
-  return role === 'ADMIN' ? path === ROUTES.inbox || path.startsWith(`${ROUTES.inbox}/`) : path === ROUTES.userChat;
+  if (path === ROUTES.account) {
+    return true;
+  }
+  return role === 'ADMIN' ? path === ROUTES.inbox || path.startsWith(`${ROUTES.inbox}/`) || path === ROUTES.team : path === ROUTES.userChat;
+}
+
+function pageOf(path: string, role: string) {
+  if (path === ROUTES.account) {
+    return <AccountPage />;
+  }
+  if (role === 'ADMIN') {
+    return path === ROUTES.team ? <TeamPage /> : <InboxPage path={path} />;
+  }
+  return <UserChatPage />;
 }
 
 export function App() {
-  const { session, end } = useSession();
+  const { session, end, refresh, currentToken, isRestoring } = useSession();
   const { path, navigate } = useRoute();
   const role = session?.user.role;
 
   // Each role has its own pages; anything else (including /sign-in once signed in) goes home.
   useEffect(() => {
+    if (isRestoring) {
+      return;
+    }
     if (!role && path !== ROUTES.signIn && path !== ROUTES.signUp) {
       navigate(ROUTES.signIn, { replace: true });
     } else if (role && !isAllowed(path, role)) {
       navigate(landingOf(role), { replace: true });
     }
-  }, [role, path, navigate]);
+  }, [role, path, navigate, isRestoring]);
 
+  if (isRestoring) {
+    return null;
+  }
   if (!session) {
     return <AuthPage mode={path === ROUTES.signUp ? 'sign-up' : 'sign-in'} />;
   }
   return (
-    <ChatConnectionProvider key={session.accessToken} token={session.accessToken} onSessionEnded={end}>
-      <AppShell>{session.user.role === 'ADMIN' ? <InboxPage path={path} /> : <UserChatPage />}</AppShell>
+    <ChatConnectionProvider key={session.user.id} token={currentToken} renewToken={refresh} onSessionEnded={end}>
+      <AppShell>{pageOf(path, session.user.role)}</AppShell>
     </ChatConnectionProvider>
   );
 }

@@ -14,6 +14,7 @@ export type {
 } from '../../../src/realtime/events.js';
 export type { ConversationListItem, UnreadCountView } from '../../../src/conversations/conversation.views.js';
 export type { SessionView } from '../../../src/auth/auth.schemas.js';
+export type { AuthSessionView } from '../../../src/auth/sessions.views.js';
 export type { ErrorCode, HttpErrorBody, ValidationIssue } from '../../../src/common/errors.js';
 export type { AttachmentView } from '../../../src/attachments/attachment.views.js';
 
