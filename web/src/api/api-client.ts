@@ -33,7 +33,7 @@ export interface ApiClientOptions {
   token(): string | undefined;
   // The access token was refused as expired or revoked: a new one from the refresh cookie, or undefined when the
   // session is over (the session provider has then signed out).
-  refresh(): Promise<string | undefined>;
+  refresh(reason: string): Promise<string | undefined>;
   // An authenticated request was refused because the session ended (expired or revoked token).
   onSessionEnded(error: ApiError): void;
 }
@@ -85,7 +85,7 @@ export function createApiClient(options: ApiClientOptions) {
       const error = ApiError.fromBody(response.status, parsed);
       if (token && error.isTokenSpent && !isRetry) {
         // Silent refresh: the refresh cookie buys a new access token and the request goes again, once.
-        if (await options.refresh()) {
+        if (await options.refresh(error.code)) {
           return request<T>(method, path, body, true);
         }
         throw error;

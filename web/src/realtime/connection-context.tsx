@@ -37,7 +37,7 @@ export function ChatConnectionProvider({
   children,
 }: {
   token(): string | undefined;
-  renewToken(): Promise<string | undefined>;
+  renewToken(reason: string): Promise<string | undefined>;
   onSessionEnded(notice: string): void;
   children: ReactNode;
 }) {
@@ -55,7 +55,7 @@ export function ChatConnectionProvider({
       onSessionEnded(notice);
     };
     // Expired or revoked token (a refresh elsewhere, a role change): a new access token, then connect again.
-    const renew = () => {
+    const renew = (reason: string) => {
       if (isRenewing || hasEnded) {
         return;
       }
@@ -66,7 +66,7 @@ export function ChatConnectionProvider({
       }
       isRenewing = true;
       setStatus('reconnecting');
-      void renewToken().then((fresh) => {
+      void renewToken(reason).then((fresh) => {
         isRenewing = false;
         if (fresh && !hasEnded) {
           socket.disconnect();
@@ -87,8 +87,9 @@ export function ChatConnectionProvider({
       }
     };
     const onConnectError = (error: Error) => {
-      if (isTokenSpent(codeOf(error))) {
-        renew();
+      const code = codeOf(error);
+      if (isTokenSpent(code)) {
+        renew(String(code));
         return;
       }
       const notice = endNoticeOf(codeOf(error));
@@ -100,7 +101,7 @@ export function ChatConnectionProvider({
     };
     const onServerError = (error: SocketError) => {
       if (isTokenSpent(error.code)) {
-        renew();
+        renew(error.code);
         return;
       }
       const notice = endNoticeOf(error.code);

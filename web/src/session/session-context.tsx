@@ -30,7 +30,8 @@ export interface SessionContextValue extends SessionState {
   signOutEverywhere(): Promise<void>;
   end(notice: string): void;
   // A new access token (undefined when the session is over); one request at a time however many ask.
-  refresh(): Promise<string | undefined>;
+  // reason: the server's code for the refused token, for the notice shown if the session turns out to be over.
+  refresh(reason?: string): Promise<string | undefined>;
   currentToken(): string | undefined;
 }
 
@@ -79,24 +80,27 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ session: kept });
   }, []);
 
-  const refresh = useCallback((): Promise<string | undefined> => {
-    refreshing.current ??= refreshSession()
-      .then((result) => {
-        if (result === 'offline') {
-          return undefined;
-        }
-        if (result === 'ended') {
-          end(SESSION_REVOKED_NOTICE);
-          return undefined;
-        }
-        adopt(result);
-        return result.accessToken;
-      })
-      .finally(() => {
-        refreshing.current = undefined;
-      });
-    return refreshing.current;
-  }, [adopt, end]);
+  const refresh = useCallback(
+    (reason?: string): Promise<string | undefined> => {
+      refreshing.current ??= refreshSession()
+        .then((result) => {
+          if (result === 'offline') {
+            return undefined;
+          }
+          if (result === 'ended') {
+            end(reason === 'TOKEN_REVOKED' ? SESSION_REVOKED_NOTICE : SESSION_EXPIRED_NOTICE);
+            return undefined;
+          }
+          adopt(result);
+          return result.accessToken;
+        })
+        .finally(() => {
+          refreshing.current = undefined;
+        });
+      return refreshing.current;
+    },
+    [adopt, end],
+  );
 
   const api = useMemo(
     () =>
