@@ -57,7 +57,7 @@ export class TokensService {
       this.hostKey = { key, algorithm: key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256' };
     }
     if (host?.jwksUrl) {
-      this.hostJwks = createRemoteJWKSet(new URL(host.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+      this.hostJwks = createRemoteJWKSet(new URL(host.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 2_000 });
     }
   }
 
