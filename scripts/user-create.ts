@@ -75,7 +75,6 @@ try {
     options: {
       email: { type: 'string' },
       password: { type: 'string' },
-      'password-stdin': { type: 'boolean', default: false },
       name: { type: 'string' },
       admin: { type: 'boolean', default: false },
     },

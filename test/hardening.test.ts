@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { configurePasswordHashing } from '../src/auth/passwords.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
+import { UsersService } from '../src/users/users.service.js';
 import { createAccount, DEMO_ADMIN, DEMO_USER, login, TEST_PASSWORD } from './support/accounts.js';
 import { type Api, apiClient } from './support/http.js';
 import { type ClientSocket, connectAs, emitWithAck } from './support/sockets.js';
@@ -354,6 +356,29 @@ describe('headers, bounds, uploads and socket budgets', () => {
       assert.equal(refused.body.code, 'INSUFFICIENT_STORAGE');
     } finally {
       await full.close();
+    }
+  });
+});
+
+describe('password hashing', () => {
+  it('upgrades a hash made with a lower scrypt cost at the next sign-in', async () => {
+    const server = await startServer({ PASSWORD_SCRYPT_LOG_N: '14' });
+    try {
+      const api = apiClient(server.url);
+      const account = await createAccount(api, 'USER');
+      const users = server.app.get(UsersService);
+      assert.match((await users.findByEmail(account.email))?.passwordHash ?? '', /^scrypt\$16384\$8\$1\$/);
+      // The deployment raises the cost (in-process tests share the setting: put it back afterwards).
+      configurePasswordHashing(15);
+      try {
+        await login(api, account.email);
+        assert.match((await users.findByEmail(account.email))?.passwordHash ?? '', /^scrypt\$32768\$8\$1\$/);
+        await login(api, account.email);
+      } finally {
+        configurePasswordHashing(14);
+      }
+    } finally {
+      await server.close();
     }
   });
 });

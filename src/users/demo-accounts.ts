@@ -37,6 +37,6 @@ export async function announceFirstAdmin(users: UsersService): Promise<void> {
   }
   new Logger('Accounts').warn(
     'No accounts yet. Create the first admin with: npm run user:create -- --email you@example.com --name "Your Name" --admin ' +
-      '(it asks for the password; in a container: echo "$PASSWORD" | npm run user:create -- --email ... --admin --password-stdin)',
+      '(it asks for the password; in a container: echo "$PASSWORD" | npm run user:create -- --email ... --admin)',
   );
 }
