@@ -1,12 +1,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint-rules/module-layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'data/**', 'drizzle/**', 'test-results/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['src/**/*.ts', 'scripts/**/*.ts'],
+    files: ['src/**/*.ts', 'scripts/**/*.ts', 'web/src/**/*.ts', 'web/src/**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -15,6 +16,12 @@ export default tseslint.config(
       eqeqeq: 'error',
       curly: 'error',
     },
+  },
+  {
+    // The dependency order of src/ (README "Layout"): wrong-way imports and folder cycles fail the lint.
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/module-layers': 'error' },
   },
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { configurePasswordHashing } from '../src/auth/passwords.js';
+import { configurePasswordHashing } from '../src/users/passwords.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { loadDotEnv } from '../src/config/dot-env.js';
 import { DomainError } from '../src/common/errors.js';
 import { parseInput } from '../src/common/validation.js';
 import { openDatabase } from '../src/database/database.js';
-import { createUserSchema, MIN_PASSWORD_LENGTH } from '../src/users/users.schemas.js';
+import { createUserSchema, MIN_PASSWORD_LENGTH } from '../src/contract/users.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { UsersService } from '../src/users/users.service.js';
 

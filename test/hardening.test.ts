@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { configurePasswordHashing } from '../src/auth/passwords.js';
+import { configurePasswordHashing } from '../src/users/passwords.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { UsersService } from '../src/users/users.service.js';
 import { createAccount, DEMO_ADMIN, DEMO_USER, login, TEST_PASSWORD } from './support/accounts.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { attachments, type AttachmentRow, messages } from '../database/schema.js';
 
@@ -36,12 +36,6 @@ export class AttachmentsRepository {
       .returning();
   }
 
-  async deleteByIds(ids: string[]): Promise<void> {
-    if (ids.length > 0) {
-      await this.db.delete(attachments).where(inArray(attachments.id, ids));
-    }
-  }
-
   // Bytes this user uploaded since `since` (the daily quota), read through chat_attachment_uploader_idx.
   async bytesUploadedSince(uploaderId: number, since: Date): Promise<number> {
     const [row] = await this.db
@@ -49,13 +43,5 @@ export class AttachmentsRepository {
       .from(attachments)
       .where(and(eq(attachments.uploaderId, uploaderId), gte(attachments.createdAt, since)));
     return row?.total ?? 0;
-  }
-
-  async countUnattached(): Promise<number> {
-    const [row] = await this.db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(attachments)
-      .where(isNull(attachments.messageId));
-    return row?.count ?? 0;
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { UpdateUserInput } from '../contract/sessions.js';
 import { toUserView, UsersService } from '../users/users.service.js';
-import type { UserView } from '../users/users.schemas.js';
+import type { UserView } from '../contract/users.js';
 import type { Actor } from './actor.js';
 import { SessionsService } from './sessions.service.js';
 

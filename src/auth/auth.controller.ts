@@ -1,13 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiZodBody } from '../common/openapi.js';
-import { idPathSchema } from '../common/validation.js';
+import { publicOptionsSchema, reissuedSessionSchema, sessionSchema } from '../contract/auth.js';
+import { userSchema } from '../contract/users.js';
+import { ApiZodBody, ApiZodResponse } from '../common/openapi.js';
+import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { type ChangePasswordInput, changePasswordSchema, type RefreshInput, refreshSchema } from '../contract/sessions.js';
 import type { Actor } from './actor.js';
 import { Authenticated, CurrentActor } from './auth.guard.js';
-import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from './auth.schemas.js';
+import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from '../contract/auth.js';
 import { AuthService } from './auth.service.js';
 import { clearRefreshCookie, readRefreshCookie, sessionMeta, setRefreshCookie } from './refresh-cookie.js';
 import { SessionsService } from './sessions.service.js';
@@ -22,6 +24,7 @@ export class AuthController {
   ) {}
 
   @Post('login')
+  @ApiZodResponse(200, sessionSchema)
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password; returns {accessToken, refreshToken, user} and sets the refresh cookie' })
   @ApiZodBody(loginSchema)
@@ -34,6 +37,7 @@ export class AuthController {
   }
 
   @Post('register')
+  @ApiZodResponse(201, sessionSchema)
   @ApiOperation({ summary: 'Create a USER account (unless ALLOW_REGISTRATION=false) and sign in' })
   @ApiZodBody(registerSchema)
   async register(
@@ -45,6 +49,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @ApiZodResponse(200, sessionSchema)
   @HttpCode(200)
   @ApiOperation({
     summary: 'A new access token and a new refresh token for the refresh token (cookie or body); the old one is used up',
@@ -103,6 +108,7 @@ export class AuthController {
   }
 
   @Post('password')
+  @ApiZodResponse(200, reissuedSessionSchema)
   @HttpCode(200)
   @Authenticated()
   @ApiOperation({ summary: 'Change the password: other sessions end; this one continues with the new access token returned' })
@@ -112,12 +118,14 @@ export class AuthController {
   }
 
   @Get('options')
+  @ApiZodResponse(200, publicOptionsSchema)
   @ApiOperation({ summary: 'What this server allows, for sign-in pages and composers: {registration, maxMessageLength, ...}' })
   options() {
     return this.auth.publicOptions();
   }
 
   @Get('me')
+  @ApiZodResponse(200, userSchema)
   @Authenticated()
   @ApiOperation({ summary: 'The signed-in account' })
   me(@CurrentActor() actor: Actor) {

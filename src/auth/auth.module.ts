@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { AccountsController } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
@@ -9,12 +9,12 @@ import { LoginThrottle } from './login-throttle.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
+import { UsersController } from './users.controller.js';
 
-// Global: every controller's guard needs AuthService.
-@Global()
+// Every module with guarded controllers imports this one (the guard needs AuthService).
 @Module({
-  imports: [UsersModule],
-  controllers: [AuthController, AccountsController],
+  imports: [UsersModule, RateLimitModule],
+  controllers: [AuthController, UsersController],
   providers: [AuthService, TokensService, AuthGuard, SessionsService, SessionsRepository, LoginThrottle, AccountsService],
   exports: [AuthService, AuthGuard, SessionsService],
 })

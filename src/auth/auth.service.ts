@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE } from '../messages/messages.schemas.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../contract/messages.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { Actor } from './actor.js';
-import type { LoginInput, RegisterInput } from './auth.schemas.js';
-import type { PublicOptions } from './auth.views.js';
+import type { LoginInput, PublicOptions, RegisterInput } from '../contract/auth.js';
+import { checkPassword, dummyPasswordHash, hashPassword } from '../users/passwords.js';
 import { LoginThrottle } from './login-throttle.js';
-import { checkPassword, dummyPasswordHash, hashPassword } from './passwords.js';
 import { SessionsService } from './sessions.service.js';
 import type { SessionMeta, SessionView } from './sessions.views.js';
 import { TokensService } from './tokens.service.js';

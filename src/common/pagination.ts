@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError, ErrorCode } from './errors.js';
-import { MAX_ID } from './validation.js';
+import { MAX_ID } from '../contract/common.js';
 
 // Lists answer JSON arrays (the seed's client reads them so); the next page travels in a Link header, as GitHub's API does.
 export function nextLink(path: string, query: Record<string, string | number | undefined>): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ROLES } from '../database/schema.js';
-import { nameSchema, passwordSchema } from '../users/users.schemas.js';
+import { isoDateSchema, ROLES } from './common.js';
+import { nameSchema, passwordSchema } from './users.js';
 
 // Issue 11: sessions and account management.
 export const refreshSchema = z
@@ -33,3 +33,16 @@ export const updateUserSchema = z
     message: 'give at least one of role, name, isActive',
   });
 export type UpdateUserInput = z.output<typeof updateUserSchema>;
+
+// GET /auth/sessions: one signed-in device; `current` is the session of the token that asked.
+export const authSessionSchema = z.object({
+  id: z.number().int(),
+  device: z.string().describe('Browser and system, from the User-Agent ("Firefox on Windows")'),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: isoDateSchema,
+  lastUsedAt: isoDateSchema,
+  expiresAt: isoDateSchema,
+  current: z.boolean(),
+});
+export type AuthSessionView = z.output<typeof authSessionSchema>;

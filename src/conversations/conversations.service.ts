@@ -3,14 +3,12 @@ import { type Actor, isAdmin } from '../auth/actor.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import type { ConversationStatus } from '../database/schema.js';
-import { MessagesRepository } from '../messages/messages.repository.js';
-import { RealtimePublisher } from '../realtime/realtime.publisher.js';
-import { conversationAudience } from '../realtime/rooms.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { toConversationListItem, toConversationView } from './conversation.mappers.js';
 import type { ConversationRecord } from './conversation.records.js';
-import type { ConversationListItem, ConversationView, UnreadCountView } from './conversation.views.js';
+import type { ConversationListItem, ConversationView, UnreadCountView } from '../contract/conversations.js';
 import { ActiveConversationExistsError, ConversationsRepository, type UnreadSide } from './conversations.repository.js';
-import type { ListConversationsQuery } from './conversations.schemas.js';
+import type { ListConversationsQuery } from '../contract/conversations.js';
 
 const OWNER_CACHE_SIZE = 50_000;
 
@@ -25,8 +23,7 @@ export class ConversationsService {
 
   constructor(
     private readonly conversations: ConversationsRepository,
-    private readonly messages: MessagesRepository,
-    private readonly publisher: RealtimePublisher,
+    private readonly events: DomainEvents,
   ) {}
 
   // "Not yours" and "does not exist" are the same 404.
@@ -70,7 +67,7 @@ export class ConversationsService {
       side: unreadSideOf(actor),
     });
     const page = rows.slice(0, query.limit);
-    const lastMessages = new Map((await this.messages.findLast(page.map((row) => row.id))).map((m) => [m.conversationId, m]));
+    const lastMessages = await this.conversations.lastMessages(page.map((row) => row.id));
     const last = page.at(-1);
     return {
       items: page.map((row) => toConversationListItem(row, row.unreadCount, lastMessages.get(row.id))),
@@ -80,15 +77,15 @@ export class ConversationsService {
 
   async get(actor: Actor, conversationId: number): Promise<ConversationListItem> {
     const conversation = await this.requireAccess(actor, conversationId);
-    const [unreadCount, [lastMessage]] = await Promise.all([
+    const [unreadCount, lastMessages] = await Promise.all([
       this.conversations.unreadCount(conversationId, unreadSideOf(actor)),
-      this.messages.findLast([conversationId]),
+      this.conversations.lastMessages([conversationId]),
     ]);
-    return toConversationListItem(conversation, unreadCount, lastMessage);
+    return toConversationListItem(conversation, unreadCount, lastMessages.get(conversationId));
   }
 
   // Every status transition goes through here (sending into a CLOSED conversation reopens it in the same
-  // statement that stores the message, and is announced through publishUpdated).
+  // statement that stores the message, and is announced through announce).
   async changeStatus(actor: Actor, conversationId: number, status: ConversationStatus): Promise<ConversationView> {
     if (!isAdmin(actor)) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins may change a conversation status');
@@ -107,20 +104,17 @@ export class ConversationsService {
     }
     const view = toConversationView(result.record);
     if (result.changed) {
-      this.publishUpdated(view);
+      this.events.publish('conversation.updated', { conversation: view });
     }
     return view;
   }
 
-  async publishUpdatedById(conversationId: number): Promise<void> {
+  // A send created or reopened the conversation (in the statement that stored the message): say so.
+  async announce(conversationId: number, event: 'conversation.created' | 'conversation.updated'): Promise<void> {
     const record = await this.conversations.findById(conversationId);
     if (record) {
-      this.publishUpdated(toConversationView(record));
+      this.events.publish(event, { conversation: toConversationView(record) });
     }
-  }
-
-  publishUpdated(view: ConversationView): void {
-    this.publisher.send('conversationUpdated', conversationAudience(view.userId), view);
   }
 
   async unreadCount(actor: Actor): Promise<UnreadCountView> {

@@ -1,18 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Actor, isAdmin } from '../auth/actor.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
-import { toMessageView } from '../conversations/conversation.mappers.js';
-import type { MessageRecord } from '../conversations/conversation.records.js';
-import type { MessageView, ReadReceiptView } from '../conversations/conversation.views.js';
-import { ConversationsService, unreadSideOf } from '../conversations/conversations.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { type MessageView, type SendMessageInput, sendMessageSchema } from '../contract/messages.js';
+import { ConversationsService } from '../conversations/conversations.service.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { DrainService } from '../realtime/drain.service.js';
-import { MessageEvents } from '../realtime/message-events.js';
-import { RealtimePublisher } from '../realtime/realtime.publisher.js';
-import { conversationAudience } from '../realtime/rooms.js';
 import { UsersService } from '../users/users.service.js';
+import { type MessageRecord, toMessageView } from './message.records.js';
 import {
   type AppendResult,
   AttachmentsUnavailableError,
@@ -20,26 +17,18 @@ import {
   MessagesRepository,
   ReopenConflictError,
 } from './messages.repository.js';
-import { type HistoryQuery, type SendMessageInput, sendMessageSchema, type SyncInput } from './messages.schemas.js';
 
-const SYNC_PAGE = 500;
-
-export interface HistoryPage {
-  items: MessageView[];
-  next?: { before: number } | { afterSeq: number };
-}
-
+// Storing a message: access, the append (seq, reopen, outbox rows in one statement), then message.stored.
 @Injectable()
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsService,
     private readonly users: UsersService,
-    private readonly publisher: RealtimePublisher,
     private readonly rateLimiter: RateLimiter,
     private readonly drain: DrainService,
     private readonly metrics: MetricsService,
-    private readonly messageEvents: MessageEvents,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.sendSchema = sendMessageSchema(config.maxMessageLength);
@@ -52,7 +41,7 @@ export class MessagesService {
       { name: 'message', limit: this.config.rateLimits.messagesPerMinute, windowMs: 60_000 },
       String(actor.id),
     );
-    const message = await this.drain.track(() => this.store(actor, input));
+    const message = await this.drain.track(() => this.store(actor, input, via));
     this.metrics.messagesSent.inc({ via });
     this.metrics.deliveryLatency.observe((performance.now() - started) / 1000);
     return message;
@@ -61,7 +50,7 @@ export class MessagesService {
   // Built once: the length limit is configuration.
   readonly sendSchema: ReturnType<typeof sendMessageSchema>;
 
-  private async store(actor: Actor, input: SendMessageInput): Promise<MessageView> {
+  private async store(actor: Actor, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
     if (!isAdmin(actor) && input.userId !== undefined && input.userId !== actor.id) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Users may only write in their own conversations');
     }
@@ -81,7 +70,7 @@ export class MessagesService {
         // Another instance stored the same send first: answer with its row.
         const first = await this.messages.findByClientMessageId(actor.id, input.clientMessageId);
         if (first) {
-          return this.deliverAgain(first);
+          return this.deliverAgain(first, via);
         }
       }
       if (error instanceof AttachmentsUnavailableError) {
@@ -99,10 +88,9 @@ export class MessagesService {
     }
     const view = toMessageView(result.message);
     if (result.isNewConversation || result.previousStatus !== 'ACTIVE') {
-      await this.conversations.publishUpdatedById(view.conversationId);
+      await this.conversations.announce(view.conversationId, result.isNewConversation ? 'conversation.created' : 'conversation.updated');
     }
-    this.publishMessage(view, result.conversationUserId);
-    this.messageEvents.stored({ message: view, conversationUserId: result.conversationUserId });
+    this.events.publish('message.stored', { message: view, conversationUserId: result.conversationUserId, via, isRedelivery: false });
     return view;
   }
 
@@ -141,87 +129,12 @@ export class MessagesService {
   }
 
   // A retried send may follow a crash between commit and emit: emit again, receivers drop duplicates by id.
-  private async deliverAgain(message: MessageRecord): Promise<MessageView> {
+  private async deliverAgain(message: MessageRecord, via: 'rest' | 'socket'): Promise<MessageView> {
     const view = toMessageView(message);
     const ownerId = await this.conversations.ownerOf(message.conversationId);
     if (ownerId !== undefined) {
-      this.publishMessage(view, ownerId);
+      this.events.publish('message.stored', { message: view, conversationUserId: ownerId, via, isRedelivery: true });
     }
     return view;
-  }
-
-  // The view made for the ack is the one broadcast: mapped once per send.
-  private publishMessage(view: MessageView, conversationUserId: number): void {
-    this.publisher.send('newMessage', conversationAudience(conversationUserId), view);
-  }
-
-  async history(actor: Actor, conversationId: number, query: HistoryQuery): Promise<HistoryPage> {
-    await this.conversations.requireAccessibleOwner(actor, conversationId);
-    if (query.afterSeq !== undefined) {
-      const rows = await this.messages.pageAfter(conversationId, query.afterSeq, query.limit + 1);
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return { items: page.map(toMessageView), next: rows.length > query.limit && last ? { afterSeq: last.seq } : undefined };
-    }
-    let beforeSeq: number | undefined;
-    const anchorId = query.before ?? query.around;
-    if (anchorId !== undefined) {
-      const anchorSeq = await this.messages.seqOf(conversationId, anchorId);
-      const field = query.before !== undefined ? 'before' : 'around';
-      if (anchorSeq === undefined) {
-        throw new DomainError(ErrorCode.VALIDATION, `${field}: no such message in this conversation`, {
-          issues: [{ path: field, message: 'no such message in this conversation' }],
-        });
-      }
-      // around: the anchor and up to half a page of newer messages, the rest older.
-      beforeSeq = query.before !== undefined ? anchorSeq : anchorSeq + Math.floor(query.limit / 2) + 1;
-    }
-    const rows = await this.messages.pageBefore(conversationId, beforeSeq, query.limit + 1);
-    const page = rows.length > query.limit ? rows.slice(1) : rows;
-    const first = page[0];
-    return { items: page.map(toMessageView), next: rows.length > query.limit && first ? { before: first.id } : undefined };
-  }
-
-  async markRead(actor: Actor, conversationId: number): Promise<ReadReceiptView> {
-    const ownerId = await this.conversations.requireAccessibleOwner(actor, conversationId);
-    const { count, readAt } = await this.messages.markRead(conversationId, unreadSideOf(actor));
-    const receipt: ReadReceiptView = { conversationId, readerId: actor.id, readAt: readAt.toISOString(), count };
-    if (count > 0) {
-      this.publisher.send('messagesRead', conversationAudience(ownerId), receipt);
-    }
-    return receipt;
-  }
-
-  // Typing is never stored and never echoed to the typer's own sockets.
-  async typing(actor: Actor, conversationId: number, isTyping: boolean, socketId: string): Promise<void> {
-    await this.rateLimiter.consume({ name: 'typing', limit: this.config.rateLimits.typingPer10s, windowMs: 10_000 }, socketId);
-    const ownerId = await this.conversations.requireAccessibleOwner(actor, conversationId);
-    this.publisher.send(
-      'userTyping',
-      conversationAudience(ownerId),
-      { conversationId, userId: actor.id, name: actor.name, role: actor.role, isTyping },
-      { exceptUserId: actor.id },
-    );
-  }
-
-  // Catch-up after a reconnect: every message after the client's last seq, per conversation, in seq order.
-  async sync(actor: Actor, input: SyncInput): Promise<{ conversationId: number; messages: MessageView[]; hasMore: boolean }[]> {
-    const results = [];
-    // One ack carries at most SYNC_MAX_MESSAGES in all; the rest is hasMore (the client syncs again from there).
-    let budget = this.config.syncMaxMessages;
-    for (const [key, lastSeq] of Object.entries(input.conversations)) {
-      const conversationId = Number(key);
-      await this.conversations.requireAccessibleOwner(actor, conversationId);
-      const page = Math.min(SYNC_PAGE, budget);
-      if (page === 0) {
-        results.push({ conversationId, messages: [], hasMore: true });
-        continue;
-      }
-      const rows = await this.messages.pageAfter(conversationId, lastSeq, page + 1);
-      const messages = rows.slice(0, page);
-      budget -= messages.length;
-      results.push({ conversationId, messages: messages.map(toMessageView), hasMore: rows.length > page });
-    }
-    return results;
   }
 }

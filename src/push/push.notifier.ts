@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PresenceService } from '../presence/presence.service.js';
-import { MessageEvents, type StoredMessage } from '../realtime/message-events.js';
-import { describeFailure } from '../webhooks/outbound-http.js';
+import { DomainEvents, type DomainEventMap } from '../events/domain-events.js';
+import { describeFailure } from '../http/outbound-http.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { notificationFor, topicFor } from './push-notification.js';
 import { type PushTarget, PushSubscriptionsRepository } from './push-subscriptions.repository.js';
@@ -26,14 +26,18 @@ export class PushNotifier implements OnModuleInit, OnModuleDestroy {
   private lastDropLogAt = 0;
 
   constructor(
-    private readonly messageEvents: MessageEvents,
+    private readonly events: DomainEvents,
     private readonly presence: PresenceService,
     private readonly subscriptions: PushSubscriptionsRepository,
     private readonly sender: WebPushSender,
   ) {}
 
   onModuleInit(): void {
-    this.messageEvents.onStored((event) => this.enqueue(() => this.notify(event)));
+    this.events.subscribe('message.stored', (event) => {
+      if (!event.isRedelivery) {
+        this.enqueue(() => this.notify(event));
+      }
+    });
   }
 
   // Sends that started finish (each is bounded by its timeout); the ones still waiting are dropped.
@@ -47,7 +51,7 @@ export class PushNotifier implements OnModuleInit, OnModuleDestroy {
     this.subscriptionsAdded += 1;
   }
 
-  private async notify({ message, conversationUserId }: StoredMessage): Promise<void> {
+  private async notify({ message, conversationUserId }: DomainEventMap['message.stored']): Promise<void> {
     if (!(await this.mayHaveSubscribers())) {
       return;
     }

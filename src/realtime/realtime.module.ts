@@ -1,11 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
+import { DomainFanout } from './domain-fanout.js';
 import { DrainService } from './drain.service.js';
-import { MessageEvents } from './message-events.js';
 import { RealtimePublisher } from './realtime.publisher.js';
 
-@Global()
 @Module({
-  providers: [RealtimePublisher, DrainService, MessageEvents],
-  exports: [RealtimePublisher, DrainService, MessageEvents],
+  imports: [EventsModule],
+  providers: [RealtimePublisher, DrainService, DomainFanout],
+  exports: [RealtimePublisher, DrainService],
 })
 export class RealtimeModule {}

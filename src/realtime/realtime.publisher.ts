@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
 import { ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import type { ServerToClientEvents } from './events.js';
+import type { ServerToClientEvents } from '../contract/realtime.js';
 import { sessionRoom, userRoom } from './rooms.js';
 
 // A revoked session (sessionId) or every session of an account (no sessionId).
@@ -68,6 +68,11 @@ export class RealtimePublisher {
       target = target.except(userRoom(options.exceptUserId));
     }
     (target.emit as Emit)(event, payload);
+  }
+
+  // To one socket: its own acks' companions (`authenticated`, `error`).
+  toSocket<E extends EventName>(socket: { emit: (event: E, payload: Payload<E>) => boolean }, event: E, payload: Payload<E>): void {
+    socket.emit(event, payload);
   }
 
   // To this instance's sockets only (not fanned out through Redis).

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { MessageEvents } from '../realtime/message-events.js';
-import { describeFailure, postOnce, RefusedAddressError } from './outbound-http.js';
-import { retryDelayMs } from './retry-backoff.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { describeFailure, postOnce, RefusedAddressError } from '../http/outbound-http.js';
+import { retryDelayMs } from '../http/retry-backoff.js';
 import { type OutboxEntry, WebhookOutboxRepository } from './webhook-outbox.repository.js';
 import { signatureHeader } from './webhook-signature.js';
 
@@ -34,7 +34,7 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly outbox: WebhookOutboxRepository,
-    private readonly messageEvents: MessageEvents,
+    private readonly events: DomainEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,8 +43,11 @@ export class WebhookDispatcher implements OnModuleInit, OnModuleDestroy {
     if (!webhook) {
       return;
     }
-    // Other events (status changes) wait for the next poll; messages, the common case, go out at once.
-    this.messageEvents.onStored(() => this.nudge());
+    // Every change that wrote an outbox row goes out at once instead of waiting for the next poll.
+    const nudge = () => this.nudge();
+    this.events.subscribe('message.stored', nudge);
+    this.events.subscribe('conversation.created', nudge);
+    this.events.subscribe('conversation.updated', nudge);
     this.schedule(webhook, 0);
   }
 

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { AccountPage } from './account/account-page.js';
 import { AuthPage } from './auth/auth-page.js';
+import { ConversationsProvider } from './conversations/conversations-provider.js';
 import { InboxPage } from './inbox/inbox-page.js';
 import { AppShell } from './layout/app-shell.js';
 import { ChatConnectionProvider } from './realtime/connection-context.js';
@@ -62,7 +63,9 @@ export function App() {
   }
   return (
     <ChatConnectionProvider key={session.user.id} token={currentToken} renewToken={refresh} onSessionEnded={end}>
-      <AppShell>{pageOf(path, session.user.role)}</AppShell>
+      <ConversationsProvider>
+        <AppShell>{pageOf(path, session.user.role)}</AppShell>
+      </ConversationsProvider>
     </ChatConnectionProvider>
   );
 }

@@ -1,4 +1,4 @@
-import type { SessionView } from '../api/server-types.js';
+import type { SessionView } from '@contract/auth';
 
 type StoredSession = Pick<SessionView, 'accessToken' | 'expiresAt' | 'user'>;
 

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
-import type { UserView } from '../api/server-types.js';
+import type { UserView } from '@contract/users';
 import { useDocumentTitle } from '../document-title.js';
 import { useSignedIn } from '../session/session-context.js';
 import styles from './team-page.module.css';
