@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { AttachmentsController } from './attachments.controller.js';
@@ -12,7 +13,7 @@ import { S3Storage } from './storage/s3.storage.js';
 import { UploadLimits } from './upload-limits.js';
 
 @Module({
-  imports: [AuthModule, ConversationsModule],
+  imports: [AuthModule, ConversationsModule, RateLimitModule],
   controllers: [AttachmentsController],
   providers: [
     AttachmentsService,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountsService } from './accounts.service.js';
 import { AuthController } from './auth.controller.js';
@@ -13,7 +14,7 @@ import { UsersController } from './users.controller.js';
 
 // Every module with guarded controllers imports this one (the guard needs AuthService).
 @Module({
-  imports: [UsersModule, RateLimitModule],
+  imports: [UsersModule, RateLimitModule, RealtimeModule],
   controllers: [AuthController, UsersController],
   providers: [AuthService, TokensService, AuthGuard, SessionsService, SessionsRepository, LoginThrottle, AccountsService],
   exports: [AuthService, AuthGuard, SessionsService],
