@@ -1,12 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { publicOptionsSchema, reissuedSessionSchema, sessionSchema } from '../contract/auth.js';
 import { userSchema } from '../contract/users.js';
 import { ApiZodBody, ApiZodResponse } from '../common/openapi.js';
 import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { type ChangePasswordInput, changePasswordSchema, type RefreshInput, refreshSchema } from '../contract/sessions.js';
+import {
+  authSessionSchema,
+  type ChangePasswordInput,
+  changePasswordSchema,
+  type RefreshInput,
+  refreshSchema,
+} from '../contract/sessions.js';
 import type { Actor } from './actor.js';
 import { Authenticated, CurrentActor } from './auth.guard.js';
 import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from '../contract/auth.js';
@@ -93,6 +100,7 @@ export class AuthController {
   }
 
   @Get('sessions')
+  @ApiZodResponse(200, z.array(authSessionSchema))
   @Authenticated()
   @ApiOperation({ summary: 'This account’s live sessions: device, IP, created, last used; `current` marks this one' })
   listSessions(@CurrentActor() actor: Actor) {
