@@ -82,6 +82,8 @@ describe('web app: sessions that last and end everywhere', { skip: skipWithoutCh
 
     await first.page.getByRole('link', { name: agent.name }).click();
     await first.page.getByRole('heading', { name: 'Account' }).waitFor();
+    // Both tabs share one session (one cookie): one row, this device.
+    await first.page.getByRole('cell', { name: 'This device' }).waitFor();
     await screenshot(first.page, 'account-page');
     await first.page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await first.page.getByRole('heading', { name: 'Sign in to Support chat' }).waitFor({ timeout: 10_000 });

@@ -1,4 +1,5 @@
-import { type FormEvent, useState } from 'react';
+import type { AuthSessionView } from '@contract/sessions';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
 import { useDocumentTitle } from '../document-title.js';
 import { useSignedIn } from '../session/session-context.js';
@@ -15,6 +16,20 @@ export function AccountPage() {
   const [failure, setFailure] = useState<string>();
   const [status, setStatus] = useState<string>();
   const [isBusy, setIsBusy] = useState(false);
+  const [sessions, setSessions] = useState<AuthSessionView[]>([]);
+
+  const loadSessions = useCallback(() => {
+    api.sessions().then(setSessions, () => setSessions([]));
+  }, [api]);
+  useEffect(loadSessions, [loadSessions]);
+
+  const onEndSession = (id: number) => {
+    setFailure(undefined);
+    api
+      .endSession(id)
+      .then(loadSessions)
+      .catch((error: unknown) => setFailure(error instanceof ApiError ? error.message : 'Something went wrong. Try again.'));
+  };
 
   const onChangePassword = (event: FormEvent) => {
     event.preventDefault();
@@ -83,6 +98,44 @@ export function AccountPage() {
         </button>
       </form>
       <h2>Sessions</h2>
+      <table className={styles.table}>
+        <caption className="visually-hidden">Where you are signed in</caption>
+        <thead>
+          <tr>
+            <th scope="col">Device</th>
+            <th scope="col">IP address</th>
+            <th scope="col">Signed in</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((item) => (
+            <tr key={item.id}>
+              <td>{item.device}</td>
+              <td>{item.ip ?? 'unknown'}</td>
+              <td>{new Date(item.createdAt).toLocaleString()}</td>
+              <td>{new Date(item.lastUsedAt).toLocaleString()}</td>
+              <td>
+                {item.current ? (
+                  'This device'
+                ) : (
+                  <button
+                    type="button"
+                    className="secondary-button"
+                    onClick={() => onEndSession(item.id)}
+                    aria-label={`End the session on ${item.device}, last used ${new Date(item.lastUsedAt).toLocaleString()}`}
+                  >
+                    End session
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <p>Signed in somewhere you do not recognise, or on a shared computer?</p>
       <div>
         <button type="button" className="secondary-button" onClick={onSignOutEverywhere} disabled={isBusy}>

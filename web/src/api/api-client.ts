@@ -115,6 +115,9 @@ export function createApiClient(options: ApiClientOptions) {
     async sessions(): Promise<AuthSessionView[]> {
       return (await request<AuthSessionView[]>('GET', '/auth/sessions')).body;
     },
+    async endSession(id: number): Promise<void> {
+      await request('DELETE', `/auth/sessions/${id}`);
+    },
     async changePassword(currentPassword: string, newPassword: string): Promise<Pick<SessionView, 'accessToken' | 'expiresAt' | 'user'>> {
       return (
         await request<Pick<SessionView, 'accessToken' | 'expiresAt' | 'user'>>('POST', '/auth/password', { currentPassword, newPassword })
