@@ -134,6 +134,18 @@ describe('sessions: refresh, logout and revocation', () => {
     assert.equal((await api('GET', '/auth/me', { token: phone.accessToken })).status, 200);
   });
 
+  it('ends a session from its refresh token alone, and rejects a logout without any token', async () => {
+    const account = await createAccount(api, 'USER');
+    const session = await signIn(api, account.email);
+    const out = await api('POST', '/auth/logout', { body: { refreshToken: session.refreshToken } });
+    assert.equal(out.status, 204);
+    assert.equal((await api('GET', '/auth/me', { token: session.accessToken })).body.code, 'TOKEN_REVOKED');
+    assert.equal((await api('POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } })).status, 401);
+    const nothing = await api('POST', '/auth/logout', { body: {} });
+    assert.equal(nothing.status, 401);
+    assert.equal(nothing.body.code, 'UNAUTHORIZED');
+  });
+
   it('ends every session and disconnects every socket of the account on logout-all', async () => {
     const account = await createAccount(api, 'USER');
     const a = await signIn(api, account.email);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { publicOptionsSchema, reissuedSessionSchema, sessionSchema } from '../contract/auth.js';
@@ -15,6 +15,7 @@ import {
   refreshSchema,
 } from '../contract/sessions.js';
 import type { Actor } from './actor.js';
+import { bearerToken } from '../common/bearer-token.js';
 import { Authenticated, CurrentActor } from './auth.guard.js';
 import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from '../contract/auth.js';
 import { AuthService } from './auth.service.js';
@@ -81,12 +82,17 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @Authenticated()
-  @ApiOperation({ summary: 'End this session: its refresh token and access tokens stop working' })
-  async logout(@CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    if (actor.sessionId !== undefined) {
-      await this.sessions.revokeSession(actor.id, actor.sessionId);
-    }
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'End this session (the bearer token’s, or the one {refreshToken} belongs to): its refresh and access tokens stop working',
+  })
+  @ApiZodBody(refreshSchema)
+  async logout(
+    @Body(new ZodValidationPipe(refreshSchema)) body: RefreshInput,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    await this.auth.logout(bearerToken(request.headers.authorization), body.refreshToken ?? readRefreshCookie(request));
     clearRefreshCookie(request, reply);
   }
 

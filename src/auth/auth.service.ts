@@ -63,6 +63,28 @@ export class AuthService {
     return this.sessions.refresh(refreshToken, meta);
   }
 
+  // POST /auth/logout: the session of the bearer token, or else the one the refresh token belongs to.
+  async logout(accessToken: string | undefined, refreshToken: string | undefined): Promise<void> {
+    if (accessToken) {
+      try {
+        const actor = await this.authenticate(accessToken);
+        if (actor.sessionId !== undefined) {
+          await this.sessions.revokeSession(actor.id, actor.sessionId);
+        }
+        return;
+      } catch (error) {
+        // An expired or already revoked access token: the refresh token may still name the session.
+        if (!(error instanceof DomainError) || refreshToken === undefined) {
+          throw error;
+        }
+      }
+    }
+    if (!refreshToken) {
+      throw new DomainError(ErrorCode.UNAUTHORIZED, 'Send the access token (Authorization: Bearer) or {refreshToken}');
+    }
+    await this.sessions.revokeByRefreshToken(refreshToken);
+  }
+
   publicOptions(): PublicOptions {
     return {
       registration: this.config.auth.allowRegistration,

@@ -70,6 +70,16 @@ export class SessionsRepository {
     });
   }
 
+  async findByRefreshHash(hash: string): Promise<AuthSessionRow | undefined> {
+    const [row] = await this.db
+      .select({ session: authSessions })
+      .from(refreshTokens)
+      .innerJoin(authSessions, eq(authSessions.id, refreshTokens.sessionId))
+      .where(eq(refreshTokens.tokenHash, hash))
+      .limit(1);
+    return row?.session;
+  }
+
   async state(sessionId: number): Promise<SessionState | undefined> {
     const [row] = await this.db
       .select({ session: authSessions, user: users })

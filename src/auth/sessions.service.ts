@@ -87,6 +87,13 @@ export class SessionsService {
     return revoked;
   }
 
+  // Signing out with only the refresh token (a client whose access token already expired). Any token of the
+  // family names the session; an unknown one is simply nothing to end.
+  async revokeByRefreshToken(refreshToken: string): Promise<boolean> {
+    const session = await this.sessions.findByRefreshHash(hashToken(refreshToken));
+    return session ? this.revokeSession(session.userId, session.id) : false;
+  }
+
   async revokeOwn(userId: number, sessionId: number): Promise<void> {
     if (!(await this.revokeSession(userId, sessionId))) {
       throw new DomainError(ErrorCode.NOT_FOUND, 'Session not found');
