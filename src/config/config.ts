@@ -96,7 +96,7 @@ function describeIssues(error: z.ZodError, env: Record<string, string | undefine
     .join('\n');
 }
 
-export type TrustProxy = false | number | string[];
+export type TrustProxy = boolean | number | string[];
 
 // TRUST_PROXY: X-Forwarded-For / -Proto are believed only from these hops (fastify's trustProxy).
 function parseTrustProxy(value: string | undefined): TrustProxy {
@@ -105,6 +105,10 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
   }
   if (/^\d{1,2}$/.test(value)) {
     return Number(value);
+  }
+  // Every hop: only right when nothing reaches the server except through the proxy.
+  if (value === 'true') {
+    return true;
   }
   const entries = value
     .split(',')
