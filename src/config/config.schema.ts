@@ -140,6 +140,10 @@ export const envSchema = z.object({
     .optional(),
   JWT_JWKS_URL: z.url({ message: 'must be an https:// URL' }).optional(),
   PASSWORD_SCRYPT_LOG_N: integer(10, 20).default(17),
+  // Agent workflow (issue 13): auto-assignment and reassignment after the assignee went offline.
+  AUTO_ASSIGN: booleanFlag.default(false),
+  AGENT_CAPACITY: integer(0, 100_000).default(10),
+  REASSIGN_AFTER_MS: integer(100, 30 * 86_400_000).default(15 * 60_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -65,6 +65,9 @@ export interface AppConfig {
   statementTimeoutMs: number;
   // scrypt cost N = 2^passwordScryptLogN (OWASP: 17).
   passwordScryptLogN: number;
+  // Agent workflow: round-robin auto-assignment to online admins under capacity; an assignee offline for
+  // reassignAfterMs loses the conversations waiting for an answer.
+  assignment: { autoAssign: boolean; agentCapacity: number; reassignAfterMs: number };
 }
 
 export class ConfigError extends Error {
@@ -270,5 +273,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     syncMaxMessages: e.SYNC_MAX_MESSAGES,
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     passwordScryptLogN: e.PASSWORD_SCRYPT_LOG_N,
+    assignment: { autoAssign: e.AUTO_ASSIGN, agentCapacity: e.AGENT_CAPACITY, reassignAfterMs: e.REASSIGN_AFTER_MS },
   };
 }

@@ -50,6 +50,13 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return new Set(online.map((user) => user.userId));
   }
 
+  // Admins with a connected socket anywhere. Throws when the store is unreachable: assignment must not
+  // read "nobody is online" into an outage.
+  async onlineAdminIds(): Promise<Set<number>> {
+    const online = await this.store.online();
+    return new Set(online.filter((user) => user.role === 'ADMIN').map((user) => user.userId));
+  }
+
   async view(actor: Actor): Promise<PresenceView> {
     const online = await this.store.online();
     const admins = online.filter((user) => user.role === 'ADMIN');

@@ -16,3 +16,8 @@ export function conversationAudience(conversationUserId: number): string[] {
 export function sessionRoom(sessionId: number): string {
   return `session:${sessionId}`;
 }
+
+// Where the web app opens a conversation (notification links).
+export function conversationUrl(conversationId: number): string {
+  return `/?conversation=${conversationId}`;
+}

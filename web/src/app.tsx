@@ -9,6 +9,7 @@ import { conversationRoute, ROUTES } from './routing/routes.js';
 import { useRoute } from './routing/use-route.js';
 import { useSession } from './session/session-context.js';
 import { TeamPage } from './team/team-page.js';
+import { ReportsPage } from './reports/reports-page.js';
 import { UserChatPage } from './user-chat/user-chat-page.js';
 
 function homeOf(role: string): string {
@@ -25,17 +26,22 @@ function isAllowed(path: string, role: string): boolean {
   if (path === ROUTES.account) {
     return true;
   }
-  return role === 'ADMIN' ? path === ROUTES.inbox || path.startsWith(`${ROUTES.inbox}/`) || path === ROUTES.team : path === ROUTES.userChat;
+  return role === 'ADMIN'
+    ? path === ROUTES.inbox || path.startsWith(`${ROUTES.inbox}/`) || path === ROUTES.team || path === ROUTES.reports
+    : path === ROUTES.userChat;
 }
 
 function pageOf(path: string, role: string) {
   if (path === ROUTES.account) {
     return <AccountPage />;
   }
-  if (role === 'ADMIN') {
-    return path === ROUTES.team ? <TeamPage /> : <InboxPage path={path} />;
+  if (role !== 'ADMIN') {
+    return <UserChatPage />;
   }
-  return <UserChatPage />;
+  if (path === ROUTES.team) {
+    return <TeamPage />;
+  }
+  return path === ROUTES.reports ? <ReportsPage /> : <InboxPage path={path} />;
 }
 
 export function App() {

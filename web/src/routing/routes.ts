@@ -7,6 +7,8 @@ export const ROUTES = {
   userChat: '/support',
   team: '/team',
   account: '/account',
+  // Admins: the agent workflow report.
+  reports: '/reports',
 } as const;
 
 export function conversationRoute(id: number): string {
