@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_ADMIN, login, type TestAccount } from './support/accounts.js';
+import { DEMO_ADMIN, DEMO_USER, login, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
 import { isValidUserHash } from '../src/widget/widget-identity.js';
@@ -28,6 +28,7 @@ describe('website widget: identity and assets', () => {
       WIDGET_ORIGINS: PRODUCT_ORIGIN,
       JWT_PUBLIC_KEY: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       JWT_ISSUER: 'https://host.example',
+      JWT_AUDIENCE: 'support-chat',
     });
     api = apiClient(server.url);
     admin = await login(api, DEMO_ADMIN.email, DEMO_ADMIN.password);
@@ -101,7 +102,7 @@ describe('website widget: identity and assets', () => {
   });
 
   it('rejects a contact update from a local password account', async () => {
-    const local = await login(api, 'user@example.com');
+    const local = await login(api, DEMO_USER.email, DEMO_USER.password);
     const response = await api('PATCH', '/widget/contact', { token: local.token, body: { attributes: { plan: 'x' } } });
     assert.equal(response.status, 403);
   });
@@ -123,7 +124,7 @@ describe('website widget: identity and assets', () => {
   });
 
   it('keeps a widget user apart from a local account with the same email', async () => {
-    const localUser = await login(api, 'user@example.com');
+    const localUser = await login(api, DEMO_USER.email, DEMO_USER.password);
     const id = `u_${randomUUID()}`;
     const response = await api('POST', '/widget/session', {
       body: { id, email: 'user@example.com', name: 'Widget Twin', hash: hashOf(id) },
@@ -132,7 +133,7 @@ describe('website widget: identity and assets', () => {
     assert.notEqual(response.body.user.id, localUser.id);
     assert.equal(response.body.user.email, 'user@example.com');
     // The local account still signs in with its password and is still itself.
-    const again = await login(api, 'user@example.com');
+    const again = await login(api, DEMO_USER.email, DEMO_USER.password);
     assert.equal(again.id, localUser.id);
     assert.equal(again.name, localUser.name);
     // The same product id comes back to the same account, with the latest name.
@@ -178,6 +179,7 @@ describe('website widget: identity and assets', () => {
       .setProtectedHeader({ alg: 'RS256' })
       .setSubject(sub)
       .setIssuer('https://host.example')
+      .setAudience('support-chat')
       .setExpirationTime('10m')
       .sign(rsa.privateKey);
     const response = await api('POST', '/widget/session', { body: { token: hostToken, pageUrl: 'https://product.example/' } });

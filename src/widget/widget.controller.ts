@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
+import { sessionMeta } from '../auth/refresh-cookie.js';
 import { ApiZodBody, ApiZodResponse } from '../common/openapi.js';
 import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -31,11 +32,8 @@ export class WidgetController {
   })
   @ApiZodBody(widgetSessionSchema)
   @ApiZodResponse(200, widgetSessionViewSchema)
-  session(
-    @Body(new ZodValidationPipe(widgetSessionSchema)) body: WidgetSessionInput,
-    @Headers('user-agent') userAgent: string | undefined,
-  ) {
-    return this.widget.session(body, userAgent);
+  session(@Body(new ZodValidationPipe(widgetSessionSchema)) body: WidgetSessionInput, @Req() request: FastifyRequest) {
+    return this.widget.session(body, sessionMeta(request));
   }
 
   // Read by the loader on the product's page (another origin), before it shows anything.

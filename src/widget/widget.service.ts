@@ -3,6 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader } from 'jose';
 import type { Actor } from '../auth/actor.js';
 import { AuthService } from '../auth/auth.service.js';
+import { SessionsService } from '../auth/sessions.service.js';
+import type { SessionMeta } from '../auth/sessions.views.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import {
@@ -35,6 +37,7 @@ export class WidgetService {
   constructor(
     private readonly widget: WidgetRepository,
     private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -52,7 +55,7 @@ export class WidgetService {
   }
 
   // Every identity is checked before anything is written: a refused one creates nothing.
-  async session(input: WidgetSessionInput, userAgent: string | undefined): Promise<WidgetSessionView> {
+  async session(input: WidgetSessionInput, meta: SessionMeta): Promise<WidgetSessionView> {
     const { user, emailVerified } = await this.identify(input);
     if (user.role !== 'USER') {
       throw new DomainError(ErrorCode.FORBIDDEN, 'The widget is for users; admins sign in to the inbox');
@@ -61,10 +64,12 @@ export class WidgetService {
       emailVerified,
       attributes: input.attributes,
       pageUrl: input.pageUrl,
-      browser: describeBrowser(userAgent),
+      browser: describeBrowser(meta.userAgent ?? undefined),
       timeZone: input.timeZone,
     });
-    const session = await this.auth.sessionFor(user);
+    // A session like a sign-in's (listed and revocable on the account's sessions); the iframe exchanges the identity
+    // again on every page load rather than keeping its refresh token.
+    const session = await this.sessions.start(user, meta);
     return { ...session, contact: this.contactFlags(user, contact) };
   }
 

@@ -382,7 +382,7 @@ describe('website widget on a product page of another origin', { skip: skipWitho
       await panelComposer(product.page).press('Enter');
       await panelBubble(product.page, 'Which plan am I on?').waitFor({ timeout: TIMEOUT_MS });
 
-      await signInAsAdmin(inbox.page, DEMO_ADMIN.email);
+      await signInAsAdmin(inbox.page, DEMO_ADMIN.email, DEMO_ADMIN.password);
       await conversationItem(inbox.page, user.email).click();
       const panel = inbox.page.getByTestId('contact-panel');
       await panel.waitFor({ timeout: TIMEOUT_MS });

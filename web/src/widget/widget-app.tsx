@@ -27,10 +27,11 @@ export function WidgetApp() {
   const hasAnnouncedRef = useRef(false);
   const exchangeCountRef = useRef(0);
 
-  const exchange = useCallback(async () => {
+  // Resolves with the new access token (undefined when refused or superseded).
+  const exchange = useCallback(async (): Promise<string | undefined> => {
     const identity = identityRef.current;
     if (!identity) {
-      return;
+      return undefined;
     }
     const attempt = ++exchangeCountRef.current;
     try {
@@ -40,7 +41,7 @@ export function WidgetApp() {
       }
       const session = await exchangeIdentity(identity, visitor);
       if (attempt !== exchangeCountRef.current) {
-        return;
+        return undefined;
       }
       tokenRef.current = session.accessToken;
       setPhase({ kind: 'ready', session });
@@ -48,18 +49,20 @@ export function WidgetApp() {
         hasAnnouncedRef.current = true;
         postToHost({ type: 'ready' });
       }
+      return session.accessToken;
     } catch (error) {
       if (attempt !== exchangeCountRef.current) {
-        return;
+        return undefined;
       }
       if (error instanceof ApiError && error.status > 0 && error.status < 500) {
         tokenRef.current = undefined;
         setPhase({ kind: 'refused', message: error.message });
         postToHost({ type: 'refused', message: error.message });
-        return;
+        return undefined;
       }
       // The chat is unreachable or restarting: try again shortly.
       window.setTimeout(() => void exchange(), NETWORK_RETRY_MS);
+      return undefined;
     }
   }, []);
 
@@ -136,10 +139,14 @@ export function WidgetApp() {
   const value = useMemo<SessionContextValue>(
     () => ({
       session,
-      api: createApiClient({ token: () => tokenRef.current, onSessionEnded: () => void exchange() }),
+      api: createApiClient({ token: () => tokenRef.current, refresh: () => exchange(), onSessionEnded: () => void exchange() }),
       signIn: () => undefined,
       signOut: () => undefined,
+      signOutEverywhere: async () => undefined,
       end: () => void exchange(),
+      // A refused token is renewed by exchanging the product's identity again, not with a refresh token.
+      refresh: () => exchange(),
+      currentToken: () => tokenRef.current,
     }),
     [session, exchange],
   );
@@ -157,7 +164,12 @@ export function WidgetApp() {
   }
   return (
     <SessionContext.Provider value={value}>
-      <ChatConnectionProvider key={session.accessToken} token={session.accessToken} onSessionEnded={() => void exchange()}>
+      <ChatConnectionProvider
+        key={session.user.id}
+        token={() => tokenRef.current}
+        renewToken={() => exchange()}
+        onSessionEnded={() => void exchange()}
+      >
         <ConversationsProvider>
           <WidgetChat isOpen={isOpen} contact={session.contact} onContactChanged={onContactChanged} />
         </ConversationsProvider>
