@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import type { DatabaseHandle } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EmailModule } from './email/email.module.js';
 import { HealthController } from './health/health.controller.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         PushModule,
         SearchModule,
         AttachmentsModule,
+        EmailModule,
       ],
       controllers: [HealthController, WebAppController],
       providers: [

@@ -21,5 +21,6 @@ import { S3Storage } from './storage/s3.storage.js';
       useFactory: (config: AppConfig) => (config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'files'))),
     },
   ],
+  exports: [AttachmentsService],
 })
 export class AttachmentsModule {}

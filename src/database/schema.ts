@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -36,6 +37,8 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     // "<issuer>|<sub>" for accounts created from a host-app token.
     externalId: text('external_id'),
+    // Off after a one-click unsubscribe from a notification email.
+    emailNotifications: boolean('email_notifications').notNull().default(true),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
   (table) => [
@@ -87,6 +90,8 @@ export const messages = pgTable(
     // Position in the conversation, given out under the conversation row lock: seq order is commit order.
     seq: integer('seq').notNull(),
     clientMessageId: uuid('client_message_id'),
+    // Private notes are seen by admins only (and never emailed).
+    isPrivate: boolean('is_private').notNull().default(false),
     // Full-text search over content; 'simple' works for every language (no stemming).
     searchVector: tsvector('search_vector').generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, content)`),
   },
@@ -161,6 +166,29 @@ export const pushSubscriptions = pgTable(
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
   (table) => [uniqueIndex('push_subscription_endpoint_key').on(table.endpoint), index('push_subscription_user_idx').on(table.userId)],
+);
+
+// Email notifications, derived from the message rows: per conversation and recipient, messages up to
+// last_emailed_seq are covered (emailed, read or skipped); what is after it and unread is due once old enough.
+export const emailNotifications = pgTable(
+  'email_notification',
+  {
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    recipientId: integer('recipient_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastEmailedSeq: integer('last_emailed_seq').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestampMs('next_attempt_at').notNull().defaultNow(),
+    lastSentAt: timestampMs('last_sent_at'),
+    lastError: text('last_error'),
+  },
+  (table) => [
+    primaryKey({ name: 'email_notification_pkey', columns: [table.conversationId, table.recipientId] }),
+    index('email_notification_due_idx').on(table.nextAttemptAt),
+  ],
 );
 
 export type UserRow = typeof users.$inferSelect;

@@ -55,6 +55,12 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return new Set(online.map((user) => user.userId));
   }
 
+  // Is any admin connected anywhere? False when the store is unreachable.
+  async isSupportOnline(): Promise<boolean> {
+    const online = await this.guard(() => this.store.online(), []);
+    return online.some((user) => user.role === 'ADMIN');
+  }
+
   async view(actor: Actor): Promise<PresenceView> {
     const online = await this.store.online();
     const admins = online.filter((user) => user.role === 'ADMIN');
