@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { MessageView } from '../src/conversations/conversation.views.js';
+import { loadConfig } from '../src/config/config.js';
 import { DATABASE, type Database } from '../src/database/database.js';
 import { rawRows } from '../src/database/raw-rows.js';
 import { EmailTokens } from '../src/email/email-tokens.js';
@@ -12,7 +13,7 @@ import { stripQuotedReply } from '../src/email/quote-stripping.js';
 import { createAccount, DEMO_ADMIN, login, type TestAccount } from './support/accounts.js';
 import { mailsAfterQuietPeriod, type ReceivedMail, type SmtpSink, startSmtpSink } from './support/email/smtp-sink.js';
 import { type Api, apiClient } from './support/http.js';
-import { SEVERAL_INSTANCES_SKIP, startServer, startSibling, type TestServer } from './support/server.js';
+import { SEVERAL_INSTANCES_SKIP, startServer, startSibling, TEST_JWT_SECRET, type TestServer } from './support/server.js';
 import { connectAs, nextEvent } from './support/sockets.js';
 
 const DELAY_MS = 300;
@@ -102,6 +103,28 @@ describe('email: tokens and quote stripping (pure)', () => {
     assert.equal(stripQuotedReply('Ok\n\nSent from my iPhone'), 'Ok');
     assert.equal(stripQuotedReply('Fine\n\nFrom: Support <s@x.test>\nSent: Monday\nSubject: Re'), 'Fine');
     assert.equal(stripQuotedReply('> quoted only\nnew line'), 'new line');
+  });
+});
+
+describe('email: configuration', () => {
+  const base = { JWT_SECRET: TEST_JWT_SECRET, CHAT_DATA_DIR: '/tmp/chat-email-config-test' };
+
+  it('rejects SMTP_URL, PUBLIC_URL and INBOUND_SMTP_PORT values it cannot use, naming the variable', () => {
+    assert.throws(() => loadConfig({ ...base, SMTP_URL: 'mail.example.com:25' }), /SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+    assert.throws(() => loadConfig({ ...base, PUBLIC_URL: 'chat.example.com' }), /PUBLIC_URL: must be an http/);
+    assert.throws(() => loadConfig({ ...base, EMAIL_NOTIFY_DELAY_MS: 'soon' }), /EMAIL_NOTIFY_DELAY_MS: must be a whole number/);
+    assert.throws(() => loadConfig({ ...base, INBOUND_SMTP_PORT: '2525' }), /INBOUND_DOMAIN: required with INBOUND_SMTP_PORT/);
+    assert.throws(() => loadConfig({ ...base, INBOUND_EMAIL_SECRET: 'short' }), /INBOUND_EMAIL_SECRET: must be at least 16 characters/);
+  });
+
+  it('defaults: off without SMTP_URL, a two-minute delay, admin emails on with SMTP', () => {
+    const off = loadConfig(base).email;
+    assert.equal(off.smtpUrl, undefined);
+    assert.equal(off.notifyDelayMs, 120_000);
+    assert.equal(off.adminNotifications, false);
+    const on = loadConfig({ ...base, SMTP_URL: 'smtp://u:p@mail.example.com:587', PUBLIC_URL: 'https://chat.example.com/' }).email;
+    assert.equal(on.adminNotifications, true);
+    assert.equal(on.publicUrl, 'https://chat.example.com');
   });
 });
 
@@ -339,6 +362,125 @@ describe('email notifications', () => {
       history.body.map((item: { content: string }) => item.content),
       ['Ping', 'Pong from the webhook'],
     );
+  });
+});
+
+describe('email notifications: retries', () => {
+  let sink: SmtpSink;
+  let server: TestServer;
+
+  before(async () => {
+    sink = await startSmtpSink();
+    server = await startServer(emailEnv(sink, { INBOUND_SMTP_PORT: '' }));
+  });
+
+  after(async () => {
+    await server?.close();
+    await sink?.close();
+  });
+
+  it('retries with backoff after SMTP errors and sends the email once', async () => {
+    const api = apiClient(server.url);
+    const admin = await createAccount(api, 'ADMIN');
+    const user = await createAccount(api, 'USER');
+    sink.failNext(2);
+    const sentAt = Date.now();
+    await send(api, admin, { userId: user.id, content: 'Delivered in the end' });
+    const mail = await sink.waitForMail(user.email, { timeoutMs: 12_000 });
+    // Two failures: retried after about 1 s and 2 s (±25 %).
+    assert.ok(mail.receivedAt - sentAt >= DELAY_MS + 2_000, `arrived after ${mail.receivedAt - sentAt} ms`);
+    assert.match(mail.parsed.text ?? '', /Delivered in the end/);
+    assert.equal((await mailsAfterQuietPeriod(sink, user.email, 1_500)).length, 1);
+  });
+});
+
+describe('replies by email: limits', () => {
+  let sink: SmtpSink;
+  let server: TestServer;
+  let api: Api;
+  let admin: TestAccount;
+  const tokens = new EmailTokens(TEST_JWT_SECRET);
+  const replyAddress = (conversationId: number, userId: number) =>
+    `reply+${tokens.replyToken({ conversationId, userId })}@reply.example.test`;
+
+  before(async () => {
+    sink = await startSmtpSink();
+    server = await startServer(emailEnv(sink, { MAX_ATTACHMENT_BYTES: '20000', INBOUND_EMAIL_RATE_LIMIT: '2' }));
+    api = apiClient(server.url);
+    admin = await createAccount(api, 'ADMIN');
+  });
+
+  after(async () => {
+    await server?.close();
+    await sink?.close();
+  });
+
+  it('refuses a mail larger than the attachment limit and stores nothing', async () => {
+    const user = await createAccount(api, 'USER');
+    const message = await send(api, admin, { userId: user.id, content: 'Send me the log' });
+    const big = { filename: 'log.txt', content: Buffer.alloc(40_000, 'a') };
+    await assert.rejects(
+      sendReplyBySmtp(server, { from: user.email, to: replyAddress(message.conversationId, user.id), text: 'here', attachments: [big] }),
+      (error: { responseCode?: number }) => {
+        assert.equal(error.responseCode, 552);
+        return true;
+      },
+    );
+    const history = await api('GET', `/chat/conversations/${message.conversationId}/messages`, { token: admin.token });
+    assert.equal(history.body.length, 1);
+  });
+
+  it('rejects more replies per conversation than INBOUND_EMAIL_RATE_LIMIT with a temporary error', async () => {
+    const user = await createAccount(api, 'USER');
+    const message = await send(api, admin, { userId: user.id, content: 'Tell me more' });
+    const to = replyAddress(message.conversationId, user.id);
+    await sendReplyBySmtp(server, { from: user.email, to, text: 'one' });
+    await sendReplyBySmtp(server, { from: user.email, to, text: 'two' });
+    await assert.rejects(sendReplyBySmtp(server, { from: user.email, to, text: 'three' }), (error: { responseCode?: number }) => {
+      assert.equal(error.responseCode, 451);
+      return true;
+    });
+    const history = await api('GET', `/chat/conversations/${message.conversationId}/messages`, { token: admin.token });
+    assert.deepEqual(
+      history.body.map((item: { content: string }) => item.content),
+      ['Tell me more', 'one', 'two'],
+    );
+  });
+
+  it('reopens a CLOSED conversation when the user replies by email', async () => {
+    const user = await createAccount(api, 'USER');
+    const message = await send(api, admin, { userId: user.id, content: 'Closing this now' });
+    const closed = await api('PATCH', `/chat/conversations/${message.conversationId}`, { token: admin.token, body: { status: 'CLOSED' } });
+    assert.equal(closed.body.status, 'CLOSED');
+    const agent = await connectAs(server.url, admin);
+    try {
+      const [updated] = await Promise.all([
+        nextEvent<{ id: number; status: string }>(agent, 'conversationUpdated', {
+          filter: (payload) => payload.id === message.conversationId,
+        }),
+        sendReplyBySmtp(server, { from: user.email, to: replyAddress(message.conversationId, user.id), text: 'Wait, one more thing' }),
+      ]);
+      assert.equal(updated.status, 'ACTIVE');
+    } finally {
+      agent.close();
+    }
+  });
+
+  it('rejects POST /chat/inbound-email bodies that are not a mail to a reply address', async () => {
+    const headers = { 'content-type': 'message/rfc822', authorization: `Bearer ${INBOUND_SECRET}` };
+    const noRecipient = await api('POST', '/chat/inbound-email', {
+      rawBody: 'From: a@b.test\r\nTo: someone@else.test\r\nSubject: hi\r\n\r\nhello\r\n',
+      headers,
+    });
+    assert.equal(noRecipient.status, 400);
+    assert.equal(noRecipient.body.code, 'VALIDATION');
+    const json = await api('POST', '/chat/inbound-email', {
+      body: { hello: 'world' },
+      headers: { authorization: `Bearer ${INBOUND_SECRET}` },
+    });
+    assert.equal(json.status, 400);
+    const wrongSecret = await api('POST', '/chat/inbound-email', { rawBody: 'x', headers: { ...headers, authorization: 'Bearer nope' } });
+    assert.equal(wrongSecret.status, 401);
   });
 });
 
