@@ -251,7 +251,7 @@ describe('email notifications', () => {
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.deepEqual(response.body, { emailNotifications: false });
     const settings = await api('GET', '/chat/email/settings', { token: user.token });
-    assert.deepEqual(settings.body, { emailNotifications: false });
+    assert.deepEqual(settings.body, { emailNotifications: false, isEmailConfigured: true });
     await send(api, admin, { conversationId: first.conversationId, content: 'second' });
     assert.equal((await mailsAfterQuietPeriod(sink, user.email, DELAY_MS * 4)).length, 1);
   });
@@ -264,9 +264,14 @@ describe('email notifications', () => {
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.match(String(page.body), /unsubscribed/);
-    assert.deepEqual((await api('GET', '/chat/email/settings', { token: user.token })).body, { emailNotifications: false });
+    assert.deepEqual((await api('GET', '/chat/email/settings', { token: user.token })).body, {
+      emailNotifications: false,
+      isEmailConfigured: true,
+    });
     const back = await api('PUT', '/chat/email/settings', { token: user.token, body: { emailNotifications: true } });
-    assert.deepEqual(back.body, { emailNotifications: true });
+    assert.deepEqual(back.body, { emailNotifications: true, isEmailConfigured: true });
+    const invalid = await api('PUT', '/chat/email/settings', { token: user.token, body: { emailNotifications: 'yes' } });
+    assert.equal(invalid.status, 400);
   });
 
   it('appends a reply sent by SMTP to the Reply-To address live in the agent inbox, once per Message-ID', async () => {

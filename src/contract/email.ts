@@ -16,3 +16,9 @@ export const emailSettingsSchema = z.strictObject({
   emailNotifications: z.boolean({ message: 'must be true or false' }).describe('Email me about messages I have not read'),
 });
 export type EmailSettings = z.output<typeof emailSettingsSchema>;
+
+export interface EmailSettingsView {
+  emailNotifications: boolean;
+  // False when the server has no SMTP_URL: the setting is kept but nothing is sent.
+  isEmailConfigured: boolean;
+}

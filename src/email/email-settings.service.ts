@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
-import type { EmailSettings } from '../contract/email.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { EmailSettings, EmailSettingsView } from '../contract/email.js';
 import { EmailNotificationsRepository } from './email-notifications.repository.js';
 import { EmailTokens } from './email-tokens.js';
 
@@ -10,6 +11,7 @@ export class EmailSettingsService {
   constructor(
     private readonly notifications: EmailNotificationsRepository,
     private readonly tokens: EmailTokens,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   // One-click unsubscribe: the signed token names the user, no sign-in needed.
@@ -22,12 +24,13 @@ export class EmailSettingsService {
     }
   }
 
-  async get(actor: Actor): Promise<EmailSettings> {
-    return { emailNotifications: (await this.notifications.emailNotificationsOf(actor.id)) ?? false };
+  async get(actor: Actor): Promise<EmailSettingsView> {
+    const emailNotifications = (await this.notifications.emailNotificationsOf(actor.id)) ?? false;
+    return { emailNotifications, isEmailConfigured: this.config.email.smtpUrl !== undefined };
   }
 
-  async update(actor: Actor, settings: EmailSettings): Promise<EmailSettings> {
+  async update(actor: Actor, settings: EmailSettings): Promise<EmailSettingsView> {
     await this.notifications.setEmailNotifications(actor.id, settings.emailNotifications);
-    return settings;
+    return { emailNotifications: settings.emailNotifications, isEmailConfigured: this.config.email.smtpUrl !== undefined };
   }
 }

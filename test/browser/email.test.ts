@@ -5,7 +5,9 @@ import { createAccount } from '../support/accounts.js';
 import { type SmtpSink, startSmtpSink } from '../support/email/smtp-sink.js';
 import { apiClient } from '../support/http.js';
 import { startServer, type TestServer } from '../support/server.js';
-import { launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
+import { waitFor } from '../support/webhooks/wait-for.js';
+import { assertWebBuilt, launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
+import { signInAsUser } from './support/chat-ui.js';
 
 describe('notification email in a browser', { skip: skipWithoutChromium }, () => {
   let sink: SmtpSink;
@@ -64,6 +66,29 @@ describe('notification email in a browser', { skip: skipWithoutChromium }, () =>
       } finally {
         await watched.close();
       }
+    }
+  });
+
+  it('lets a signed-in user turn email notifications off from the header', async () => {
+    assertWebBuilt();
+    const api = apiClient(server.url);
+    const user = await createAccount(api, 'USER');
+    const watched = await WatchedPage.open(browser, server.url);
+    try {
+      await signInAsUser(watched.page, user.email);
+      const toggle = watched.page.getByRole('checkbox', { name: 'Email me' });
+      await toggle.waitFor();
+      assert.equal(await toggle.isChecked(), true);
+      await toggle.uncheck();
+      await waitFor('the setting to be saved', async () => {
+        const settings = await api('GET', '/chat/email/settings', { token: user.token });
+        return settings.body.emailNotifications === false;
+      });
+      assert.equal(await toggle.isChecked(), false);
+      await screenshot(watched.page, 'email-toggle-off');
+      assert.deepEqual(watched.unexpectedErrors(), []);
+    } finally {
+      await watched.close();
     }
   });
 });

@@ -5,6 +5,7 @@ import type {
   AttachmentView,
   ConversationListItem,
   ConversationView,
+  EmailSettingsView,
   MessageView,
   PublicOptions,
   ReadReceiptView,
@@ -158,6 +159,12 @@ export function createApiClient(options: ApiClientOptions) {
     },
     async findUsers(q: string): Promise<UserView[]> {
       return (await page<UserView>(withQuery('/users', { q, role: 'USER', limit: 10 }))).items;
+    },
+    async emailSettings(): Promise<EmailSettingsView> {
+      return (await request<EmailSettingsView>('GET', '/chat/email/settings')).body;
+    },
+    async setEmailNotifications(emailNotifications: boolean): Promise<EmailSettingsView> {
+      return (await request<EmailSettingsView>('PUT', '/chat/email/settings', { emailNotifications })).body;
     },
   };
 }

@@ -19,5 +19,6 @@ export type { AttachmentView } from '../../../src/attachments/attachment.views.j
 
 export type { SearchResultView, SnippetPart } from '../../../src/search/search.views.js';
 export type { PublicOptions } from '../../../src/auth/auth.views.js';
+export type { EmailSettingsView } from '../../../src/contract/email.js';
 
 export type Role = MessageView['sender']['role'];

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useState } from 'react';
+import { EmailToggle } from '../email/email-toggle.js';
 import { resumePush, stopPush } from '../push/push-registration.js';
 import { ConnectionBanner } from '../realtime/connection-banner.js';
 import { useSignedIn } from '../session/session-context.js';
@@ -26,6 +27,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <span className={styles.name} title={session.user.email}>
             {session.user.name}
           </span>
+          <EmailToggle api={api} />
           <button type="button" className="secondary-button" onClick={onSignOut} disabled={isSigningOut}>
             {isSigningOut ? 'Signing out…' : 'Sign out'}
           </button>
