@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint-rules/module-layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'web/dist/**', 'node_modules/**', 'data/**', 'drizzle/**', 'test-results/**', 'bench/results/**'] },
@@ -15,6 +16,12 @@ export default tseslint.config(
       eqeqeq: 'error',
       curly: 'error',
     },
+  },
+  {
+    // The dependency order of src/ (README "Layout"): wrong-way imports and folder cycles fail the lint.
+    files: ['src/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/module-layers': 'error' },
   },
   {
     files: ['**/*.ts', '**/*.tsx'],

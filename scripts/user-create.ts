@@ -4,7 +4,7 @@ import { loadDotEnv } from '../src/config/dot-env.js';
 import { DomainError } from '../src/common/errors.js';
 import { parseInput } from '../src/common/validation.js';
 import { openDatabase } from '../src/database/database.js';
-import { createUserSchema } from '../src/users/users.schemas.js';
+import { createUserSchema } from '../src/contract/users.js';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { UsersService } from '../src/users/users.service.js';
 

@@ -4,7 +4,9 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { type AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { ConversationsModule } from './conversations/conversations.module.js';
 import type { DatabaseHandle } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
 import { EmailModule } from './email/email.module.js';
@@ -17,7 +19,7 @@ import { SearchModule } from './search/search.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import type { RedisClients } from './redis/redis.js';
 import { RedisModule } from './redis/redis.module.js';
-import { ChatGatewayModule } from './realtime/chat-gateway.module.js';
+import { ChatGatewayModule } from './gateway/chat-gateway.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -29,11 +31,11 @@ export class AppModule {
   static register(config: AppConfig, database: DatabaseHandle, redis: RedisClients | undefined, appLogger: PinoLogger): DynamicModule {
     return {
       module: AppModule,
-      global: true,
       imports: [
         // Application logs go through pino; request lines are written by the onResponse hook (see app.ts).
         LoggerModule.forRoot({ pinoHttp: { logger: appLogger }, forRoutes: [] }),
         TerminusModule,
+        ConfigModule.forConfig(config),
         DatabaseModule.forHandle(database),
         RedisModule.forClients(redis),
         RealtimeModule,
@@ -42,6 +44,7 @@ export class AppModule {
         PresenceModule,
         AuthModule,
         UsersModule,
+        ConversationsModule,
         MessagesModule,
         ChatGatewayModule,
         WebhooksModule,
@@ -51,11 +54,7 @@ export class AppModule {
         EmailModule,
       ],
       controllers: [HealthController, WebAppController],
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: WEB_INDEX_HTML, useValue: readIndexHtml(config.webDistDir) },
-      ],
-      exports: [APP_CONFIG],
+      providers: [{ provide: WEB_INDEX_HTML, useValue: readIndexHtml(config.webDistDir) }],
     };
   }
 }

@@ -15,7 +15,7 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { DrainService } from './realtime/drain.service.js';
 import { RealtimePublisher } from './realtime/realtime.publisher.js';
 import { createRedisClients, type RedisClients, waitForRedis } from './redis/redis.js';
-import { ChatSocketAdapter } from './realtime/socket-io.adapter.js';
+import { ChatSocketAdapter } from './gateway/socket-io.adapter.js';
 import { seedDemoAccounts } from './users/demo-accounts.js';
 import { UsersService } from './users/users.service.js';
 import { serveWebApp } from './web/web-app.js';

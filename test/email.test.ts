@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import type { MessageView } from '../src/conversations/conversation.views.js';
+import type { MessageView } from '../src/contract/messages.js';
 import { loadConfig } from '../src/config/config.js';
 import { DATABASE, type Database } from '../src/database/database.js';
 import { rawRows } from '../src/database/raw-rows.js';

@@ -141,4 +141,32 @@ describe('bad input over HTTP', () => {
     }
     assert.ok(document.body.paths['/chat/messages'].post.requestBody, 'the send route documents its body');
   });
+
+  it('documents answers with the contract’s response schemas and the one error shape', async () => {
+    const document = await api('GET', '/docs/json');
+    const sent = document.body.paths['/chat/messages'].post.responses;
+    assert.deepEqual(Object.keys(sent['201'].content['application/json'].schema.properties), [
+      'id',
+      'conversationId',
+      'seq',
+      'senderId',
+      'content',
+      'isRead',
+      'createdAt',
+      'clientMessageId',
+      'sender',
+      'attachments',
+    ]);
+    assert.deepEqual(Object.keys(sent.default.content['application/json'].schema.properties), [
+      'statusCode',
+      'error',
+      'message',
+      'code',
+      'issues',
+      'retryAfterMs',
+    ]);
+    const list = document.body.paths['/chat/conversations'].get.responses['200'].content['application/json'].schema;
+    assert.equal(list.type, 'array');
+    assert.ok(list.items.properties.unreadCount && list.items.properties.lastMessage, JSON.stringify(list.items.properties));
+  });
 });

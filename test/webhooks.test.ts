@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { nonPublicReason } from '../src/webhooks/address-policy.js';
-import { MAX_DELAY_MS, retryDelayMs } from '../src/webhooks/retry-backoff.js';
+import { nonPublicReason } from '../src/http/address-policy.js';
+import { MAX_DELAY_MS, retryDelayMs } from '../src/http/retry-backoff.js';
 import { signatureHeader } from '../src/webhooks/webhook-signature.js';
 import { createAccount, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient } from './support/http.js';
 import { startServer, startSibling, type TestServer } from './support/server.js';
+import { connectAs, emitWithAck, nextEvent } from './support/sockets.js';
 import { type Delivery, deliveriesOf, outboxRows } from './support/webhooks/deliveries.js';
 import { type HttpRecorder, startHttpRecorder } from './support/webhooks/http-recorder.js';
 import { verifySignature } from './support/webhooks/signature.js';
@@ -182,6 +183,43 @@ describe('webhooks: delivery to a receiver', () => {
     // Nothing failed, so nothing was sent twice.
     const ids = all.map((d) => d.body.id);
     assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('carries the same message, field for field, as newMessage, the socket ack and the conversation list', async () => {
+    const user = await createAccount(api, 'USER');
+    const admin = await createAccount(api, 'ADMIN');
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(Buffer.from('an invoice, as plain text'))]), 'invoice.txt');
+    const upload = await fetch(`${server.url}/chat/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}` },
+      body: form,
+    });
+    assert.equal(upload.status, 201);
+    const { id: attachmentId } = (await upload.json()) as { id: string };
+    const userSocket = await connectAs(server.url, user);
+    const adminSocket = await connectAs(server.url, admin);
+    try {
+      const [ack, broadcast] = await Promise.all([
+        emitWithAck(userSocket, 'sendMessage', { content: 'with a file', clientMessageId: randomUUID(), attachmentIds: [attachmentId] }),
+        nextEvent(adminSocket, 'newMessage'),
+      ]);
+      assert.equal(ack.ok, true, JSON.stringify(ack));
+      const [delivery] = await waitFor('message.created of the socket send', () => {
+        const found = deliveries().filter((d) => d.body.event === 'message.created' && d.body.data.message.id === ack.message.id);
+        return found.length > 0 && found;
+      });
+      const list = await api('GET', `/chat/conversations?limit=200`, { token: admin.token });
+      const listed = (list.body as { id: number; lastMessage: unknown }[]).find((item) => item.id === ack.message.conversationId);
+      assert.deepEqual(delivery!.body.data.message, ack.message);
+      assert.deepEqual(broadcast, ack.message);
+      assert.deepEqual(listed?.lastMessage, ack.message);
+      assert.deepEqual(Object.keys(listed!.lastMessage as object), Object.keys(broadcast as object), 'same key order');
+      assert.equal(ack.message.attachments.length, 1);
+    } finally {
+      userSocket.disconnect();
+      adminSocket.disconnect();
+    }
   });
 
   it('carries a message’s attachments in message.created', async () => {

@@ -11,6 +11,8 @@ const serverPaths = ['/auth', '/chat', '/users', '/health'];
 export default defineConfig({
   root: webRoot,
   plugins: [react()],
+  // The server's contract: the web app imports its types as @contract/<file>.
+  resolve: { alias: { '@contract': fileURLToPath(new URL('../src/contract', import.meta.url)) } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

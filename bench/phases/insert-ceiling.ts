@@ -46,7 +46,7 @@ const uuidOf = (variant: number, client: number, index: number) =>
 
 const BATCH = 10;
 
-// The same append for many messages at once (the shape of bench/optimisations/*.patch): conversations locked in id
+// The same append for many messages at once: conversations locked in id
 // order, last_seq moved by each conversation's count, seq numbered in input order.
 const APPEND_BATCH_SQL = `
   with input as (

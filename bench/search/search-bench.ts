@@ -3,7 +3,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { hashPassword } from '../../src/auth/passwords.js';
+import { hashPassword } from '../../src/users/passwords.js';
 import { openDatabase } from '../../src/database/database.js';
 import { BenchDatabase } from '../support/bench-database.js';
 import { startChatServer } from '../support/chat-server.js';

@@ -1,5 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiZodResponse } from '../common/openapi.js';
+import { attachmentSchema } from '../contract/messages.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
@@ -29,6 +31,7 @@ export class AttachmentsController {
   constructor(private readonly attachments: AttachmentsService) {}
 
   @Post()
+  @ApiZodResponse(201, attachmentSchema)
   @ApiOperation({ summary: 'Upload one file (multipart/form-data, field "file"); send its id in attachmentIds within 24 h' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })

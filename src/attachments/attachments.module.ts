@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { AttachmentsController } from './attachments.controller.js';
 import { AttachmentsRepository } from './attachments.repository.js';
@@ -10,7 +11,7 @@ import { LocalDiskStorage } from './storage/local-disk.storage.js';
 import { S3Storage } from './storage/s3.storage.js';
 
 @Module({
-  imports: [ConversationsModule],
+  imports: [AuthModule, ConversationsModule],
   controllers: [AttachmentsController],
   providers: [
     AttachmentsService,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { attachments, type AttachmentRow, messages } from '../database/schema.js';
 
@@ -34,19 +34,5 @@ export class AttachmentsRepository {
       .delete(attachments)
       .where(and(isNull(attachments.messageId), lt(attachments.createdAt, cutoff)))
       .returning();
-  }
-
-  async deleteByIds(ids: string[]): Promise<void> {
-    if (ids.length > 0) {
-      await this.db.delete(attachments).where(inArray(attachments.id, ids));
-    }
-  }
-
-  async countUnattached(): Promise<number> {
-    const [row] = await this.db
-      .select({ count: sql<number>`count(*)::int` })
-      .from(attachments)
-      .where(isNull(attachments.messageId));
-    return row?.count ?? 0;
   }
 }

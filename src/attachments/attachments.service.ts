@@ -8,7 +8,8 @@ import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import type { AttachmentRow } from '../database/schema.js';
-import { type AttachmentView, toAttachmentView } from './attachment.views.js';
+import { type AttachmentView } from '../contract/messages.js';
+import { toAttachmentView } from '../messages/message.records.js';
 import { AttachmentsRepository } from './attachments.repository.js';
 import { sanitizeFileName } from './file-names.js';
 import { SNIFF_BYTES, sniffType } from './file-types.js';
@@ -170,8 +171,9 @@ export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
         throw notFound('Attachment');
       }
     } else {
-      await this.conversations.requireAccessibleOwner(actor, conversationId).catch(() => {
-        throw notFound('Attachment');
+      // Only "no access" becomes the attachment's 404; a database outage stays UNAVAILABLE.
+      await this.conversations.requireAccessibleOwner(actor, conversationId).catch((error: unknown) => {
+        throw error instanceof DomainError && error.code === ErrorCode.CONVERSATION_NOT_FOUND ? notFound('Attachment') : error;
       });
     }
     const isThumbnail = variant === 'thumbnail';

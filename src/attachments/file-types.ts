@@ -40,5 +40,3 @@ export async function sniffType(head: Buffer): Promise<SniffedType | undefined> 
   const allowed = contentType ? ALLOWED.get(contentType) : undefined;
   return contentType && allowed ? { contentType, isImage: allowed.isImage } : undefined;
 }
-
-export const ALLOWED_TYPES = [...ALLOWED.keys()];

@@ -10,6 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken } from '../common/bearer-token.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { type Actor, isAdmin } from './actor.js';
 import { AuthService } from './auth.service.js';
@@ -17,11 +18,6 @@ import { AuthService } from './auth.service.js';
 const ADMIN_ONLY = 'auth:admin-only';
 
 type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
-
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match?.[1];
-}
 
 @Injectable()
 export class AuthGuard implements CanActivate {

@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { UserRow } from '../database/schema.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE } from '../messages/messages.schemas.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../contract/messages.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { Actor } from './actor.js';
-import type { LoginInput, RegisterInput, SessionView } from './auth.schemas.js';
-import type { PublicOptions } from './auth.views.js';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.js';
+import type { LoginInput, RegisterInput, SessionView } from '../contract/auth.js';
+import type { PublicOptions } from '../contract/auth.js';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from '../users/passwords.js';
 import { TokensService } from './tokens.service.js';
 
 @Injectable()

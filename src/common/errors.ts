@@ -1,21 +1,7 @@
-export const ErrorCode = {
-  VALIDATION: 'VALIDATION',
-  UNAUTHORIZED: 'UNAUTHORIZED',
-  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  CONVERSATION_NOT_FOUND: 'CONVERSATION_NOT_FOUND',
-  USER_NOT_FOUND: 'USER_NOT_FOUND',
-  CONFLICT: 'CONFLICT',
-  EMAIL_TAKEN: 'EMAIL_TAKEN',
-  REGISTRATION_CLOSED: 'REGISTRATION_CLOSED',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  RATE_LIMITED: 'RATE_LIMITED',
-  UNAVAILABLE: 'UNAVAILABLE',
-  INTERNAL: 'INTERNAL',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+import { ErrorCode, type ValidationIssue, type HttpErrorBody, type SocketError } from '../contract/errors.js';
+
+// The code enum belongs to the contract; it is re-exported here for the server's many throw sites.
+export { ErrorCode };
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
@@ -27,27 +13,6 @@ export class DomainError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface ValidationIssue {
-  path: string;
-  message: string;
-}
-
-export interface HttpErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  code: ErrorCode;
-  issues?: ValidationIssue[];
-  retryAfterMs?: number;
-}
-
-export interface SocketError {
-  code: ErrorCode;
-  message: string;
-  issues?: ValidationIssue[];
-  retryAfterMs?: number;
 }
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -1,7 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
-import { DomainError, ErrorCode, type HttpErrorBody, statusText, toHttpErrorBody } from './errors.js';
+import { DomainError, ErrorCode, statusText, toHttpErrorBody } from './errors.js';
+import { type HttpErrorBody } from '../contract/errors.js';
 
 const logger = new Logger('HttpErrors');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DomainError, ErrorCode, type ValidationIssue } from './errors.js';
+import { DomainError, ErrorCode } from './errors.js';
+import { type ValidationIssue } from '../contract/errors.js';
 
 function issuesOf(error: z.ZodError): ValidationIssue[] {
   return error.issues.map((issue) => ({
@@ -18,35 +19,3 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   }
   return result.data;
 }
-
-export const MAX_ID = 2_147_483_647;
-
-export const idSchema = z
-  .number({ message: 'must be a positive integer' })
-  .int({ message: 'must be a positive integer' })
-  .positive({ message: 'must be a positive integer' })
-  .max(MAX_ID, { message: `must be at most ${MAX_ID}` });
-
-// Path and query values arrive as strings.
-export const idParamSchema = z
-  .string()
-  .regex(/^[1-9]\d{0,9}$/, { message: 'must be a positive integer' })
-  .transform(Number)
-  .pipe(idSchema);
-
-export const limitParamSchema = (defaultLimit: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,6}$/, { message: `must be a whole number from 1 to ${max}` })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(1, { message: `must be from 1 to ${max}` })
-        .max(max, { message: `must be from 1 to ${max}` }),
-    )
-    .optional()
-    .transform((value) => value ?? defaultLimit);
-
-export const idPathSchema = z.strictObject({ id: idParamSchema });

@@ -1,21 +1,6 @@
-import { toAttachmentView } from '../attachments/attachment.views.js';
-import type { ConversationRecord, MessageRecord } from './conversation.records.js';
-import type { ConversationListItem, ConversationView, MessageView } from './conversation.views.js';
-
-export function toMessageView(record: MessageRecord): MessageView {
-  return {
-    id: record.id,
-    conversationId: record.conversationId,
-    seq: record.seq,
-    senderId: record.senderId,
-    content: record.content,
-    isRead: record.isRead,
-    createdAt: record.createdAt.toISOString(),
-    clientMessageId: record.clientMessageId,
-    sender: record.sender,
-    attachments: record.attachments.map(toAttachmentView),
-  };
-}
+import type { ConversationRecord } from './conversation.records.js';
+import type { ConversationListItem, ConversationView } from '../contract/conversations.js';
+import type { MessageView } from '../contract/messages.js';
 
 export function toConversationView(record: ConversationRecord): ConversationView {
   return {
@@ -33,7 +18,7 @@ export function toConversationView(record: ConversationRecord): ConversationView
 export function toConversationListItem(
   record: ConversationRecord,
   unreadCount: number,
-  lastMessage: MessageRecord | undefined,
+  lastMessage: MessageView | undefined,
 ): ConversationListItem {
-  return { ...toConversationView(record), unreadCount, lastMessage: lastMessage ? toMessageView(lastMessage) : null };
+  return { ...toConversationView(record), unreadCount, lastMessage: lastMessage ?? null };
 }

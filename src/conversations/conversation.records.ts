@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { AttachmentSummary } from '../attachments/attachment.views.js';
-import type { ConversationStatus, Role } from '../database/schema.js';
+import { epochMs } from '../database/raw-rows.js';
+import type { ConversationStatus } from '../contract/common.js';
 
 // Plain records the repositories hand to services; views (JSON) are made from them in one place.
 export interface ConversationRecord {
@@ -12,19 +12,6 @@ export interface ConversationRecord {
   createdAt: Date;
   updatedAt: Date;
   user: { id: number; name: string; email: string };
-}
-
-export interface MessageRecord {
-  id: number;
-  conversationId: number;
-  seq: number;
-  senderId: number;
-  content: string;
-  isRead: boolean;
-  createdAt: Date;
-  clientMessageId: string | null;
-  sender: { id: number; name: string; role: Role };
-  attachments: AttachmentSummary[];
 }
 
 export interface ConversationRow {
@@ -39,32 +26,9 @@ export interface ConversationRow {
   user_email: string;
 }
 
-export interface MessageRow {
-  id: number;
-  conversation_id: number;
-  seq: number;
-  sender_id: number;
-  content: string;
-  is_read: boolean;
-  created_at_ms: number;
-  client_message_id: string | null;
-  sender_name: string;
-  sender_role: Role;
-  attachments: AttachmentSummary[] | null;
-}
-
-const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
-
 // Columns of chat_conversation aliased `c` joined with its user as `u`.
-export const conversationColumns: SQL = sql`c.id, c.user_id, c.status, ${ms('c.last_message_at')} as last_message_at_ms, c.last_seq,
-  ${ms('c.created_at')} as created_at_ms, ${ms('c.updated_at')} as updated_at_ms, u.name as user_name, u.email as user_email`;
-
-// Columns of chat_message aliased `m` joined with its sender as `s`.
-export const messageColumns: SQL = sql`m.id, m.conversation_id, m.seq, m.sender_id, m.content, m.is_read,
-  ${ms('m.created_at')} as created_at_ms, m.client_message_id, s.name as sender_name, s.role as sender_role,
-  (select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size,
-      'width', a.width, 'height', a.height, 'hasThumbnail', a.thumbnail_key is not null) order by a.created_at, a.id)
-    from chat_attachment a where a.message_id = m.id) as attachments`;
+export const conversationColumns: SQL = sql`c.id, c.user_id, c.status, ${epochMs('c.last_message_at')} as last_message_at_ms, c.last_seq,
+  ${epochMs('c.created_at')} as created_at_ms, ${epochMs('c.updated_at')} as updated_at_ms, u.name as user_name, u.email as user_email`;
 
 export function toConversationRecord(row: ConversationRow): ConversationRecord {
   return {
@@ -76,20 +40,5 @@ export function toConversationRecord(row: ConversationRow): ConversationRecord {
     createdAt: new Date(row.created_at_ms),
     updatedAt: new Date(row.updated_at_ms),
     user: { id: row.user_id, name: row.user_name, email: row.user_email },
-  };
-}
-
-export function toMessageRecord(row: MessageRow): MessageRecord {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    seq: row.seq,
-    senderId: row.sender_id,
-    content: row.content,
-    isRead: row.is_read,
-    createdAt: new Date(row.created_at_ms),
-    clientMessageId: row.client_message_id,
-    sender: { id: row.sender_id, name: row.sender_name, role: row.sender_role },
-    attachments: row.attachments ?? [],
   };
 }

@@ -1,19 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { conversationListItemSchema, conversationSchema, unreadCountSchema } from '../contract/conversations.js';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
-import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
-import { idPathSchema } from '../common/validation.js';
+import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { MessagesService } from '../messages/messages.service.js';
 import {
   type ListConversationsQuery,
   listConversationsQuerySchema,
   type UpdateConversationInput,
   updateConversationSchema,
-} from './conversations.schemas.js';
+} from '../contract/conversations.js';
 import { ConversationsService } from './conversations.service.js';
 
 const idPipe = new ZodValidationPipe(idPathSchema);
@@ -22,12 +23,10 @@ const idPipe = new ZodValidationPipe(idPathSchema);
 @Controller('chat')
 @Authenticated()
 export class ConversationsController {
-  constructor(
-    private readonly conversations: ConversationsService,
-    private readonly messages: MessagesService,
-  ) {}
+  constructor(private readonly conversations: ConversationsService) {}
 
   @Get('conversations')
+  @ApiZodResponse(200, z.array(conversationListItemSchema))
   @ApiOperation({ summary: 'Conversations, newest activity first (admins: all; users: their own). Next page in the Link header.' })
   @ApiZodQuery(listConversationsQuerySchema)
   async list(
@@ -46,6 +45,7 @@ export class ConversationsController {
   }
 
   @Get('conversations/:id')
+  @ApiZodResponse(200, conversationListItemSchema)
   @ApiOperation({ summary: 'One conversation (404 when it is not yours)' })
   @ApiParam({ name: 'id', type: Number })
   get(@CurrentActor() actor: Actor, @Param(idPipe) params: { id: number }) {
@@ -53,6 +53,7 @@ export class ConversationsController {
   }
 
   @Patch('conversations/:id')
+  @ApiZodResponse(200, conversationSchema)
   @ApiOperation({ summary: 'Close or reopen a conversation (admins only); emits conversationUpdated' })
   @ApiParam({ name: 'id', type: Number })
   @ApiZodBody(updateConversationSchema)
@@ -64,15 +65,8 @@ export class ConversationsController {
     return this.conversations.changeStatus(actor, params.id, body.status);
   }
 
-  @Post('conversations/:id/read')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Mark the other side’s messages read; returns how many; emits messagesRead' })
-  @ApiParam({ name: 'id', type: Number })
-  markRead(@CurrentActor() actor: Actor, @Param(idPipe) params: { id: number }) {
-    return this.messages.markRead(actor, params.id);
-  }
-
   @Get('unread-count')
+  @ApiZodResponse(200, unreadCountSchema)
   @ApiOperation({ summary: 'Unread messages from the other side: {count, conversations: [{conversationId, count}]}' })
   unreadCount(@CurrentActor() actor: Actor) {
     return this.conversations.unreadCount(actor);

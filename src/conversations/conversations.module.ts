@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
-import { MessagesRepository } from '../messages/messages.repository.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { ConversationsController } from './conversations.controller.js';
 import { ConversationsRepository } from './conversations.repository.js';
 import { ConversationsService } from './conversations.service.js';
 
 @Module({
-  providers: [ConversationsService, ConversationsRepository, MessagesRepository],
-  exports: [ConversationsService, MessagesRepository],
+  imports: [AuthModule, EventsModule],
+  controllers: [ConversationsController],
+  providers: [ConversationsService, ConversationsRepository],
+  exports: [ConversationsService],
 })
 export class ConversationsModule {}

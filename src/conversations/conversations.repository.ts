@@ -4,7 +4,9 @@ import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import { escapeLike, rawRows } from '../database/raw-rows.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { conversationEventStatement } from '../webhooks/webhook-outbox.sql.js';
+import { conversationEventStatement } from '../events/outbox.sql.js';
+import { messageJson } from '../database/view-json.sql.js';
+import type { MessageView } from '../contract/messages.js';
 import type { ConversationStatus } from '../database/schema.js';
 import { type ConversationRecord, type ConversationRow, conversationColumns, toConversationRecord } from './conversation.records.js';
 
@@ -76,6 +78,25 @@ export class ConversationsRepository {
           limit ${filter.limit}`,
     );
     return rows.map((row) => ({ ...toConversationRecord(row), unreadCount: row.unread_count }));
+  }
+
+  // The newest message of each conversation, as its view (built by SQL from the one definition).
+  async lastMessages(conversationIds: number[]): Promise<Map<number, MessageView>> {
+    if (conversationIds.length === 0) {
+      return new Map();
+    }
+    const ids = sql.join(
+      conversationIds.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    const rows = await rawRows<{ conversation_id: number; message: MessageView }>(
+      this.db,
+      sql`select c.id as conversation_id, ${messageJson('m', 's')} as message from chat_conversation c
+          join chat_message m on m.conversation_id = c.id and m.seq = c.last_seq
+          join users s on s.id = m.sender_id
+          where c.id in (${ids})`,
+    );
+    return new Map(rows.map((row) => [row.conversation_id, row.message]));
   }
 
   async unreadCount(conversationId: number, side: UnreadSide): Promise<number> {

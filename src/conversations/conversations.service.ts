@@ -3,13 +3,12 @@ import { type Actor, isAdmin } from '../auth/actor.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import type { ConversationStatus } from '../database/schema.js';
-import { MessagesRepository } from '../messages/messages.repository.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { toConversationListItem, toConversationView } from './conversation.mappers.js';
 import type { ConversationRecord } from './conversation.records.js';
-import type { ConversationListItem, ConversationView, UnreadCountView } from './conversation.views.js';
+import type { ConversationListItem, ConversationView, UnreadCountView } from '../contract/conversations.js';
 import { ActiveConversationExistsError, ConversationsRepository, type UnreadSide } from './conversations.repository.js';
-import type { ListConversationsQuery } from './conversations.schemas.js';
+import type { ListConversationsQuery } from '../contract/conversations.js';
 
 const OWNER_CACHE_SIZE = 50_000;
 
@@ -24,7 +23,6 @@ export class ConversationsService {
 
   constructor(
     private readonly conversations: ConversationsRepository,
-    private readonly messages: MessagesRepository,
     private readonly events: DomainEvents,
   ) {}
 
@@ -69,7 +67,7 @@ export class ConversationsService {
       side: unreadSideOf(actor),
     });
     const page = rows.slice(0, query.limit);
-    const lastMessages = new Map((await this.messages.findLast(page.map((row) => row.id))).map((m) => [m.conversationId, m]));
+    const lastMessages = await this.conversations.lastMessages(page.map((row) => row.id));
     const last = page.at(-1);
     return {
       items: page.map((row) => toConversationListItem(row, row.unreadCount, lastMessages.get(row.id))),
@@ -79,11 +77,11 @@ export class ConversationsService {
 
   async get(actor: Actor, conversationId: number): Promise<ConversationListItem> {
     const conversation = await this.requireAccess(actor, conversationId);
-    const [unreadCount, [lastMessage]] = await Promise.all([
+    const [unreadCount, lastMessages] = await Promise.all([
       this.conversations.unreadCount(conversationId, unreadSideOf(actor)),
-      this.messages.findLast([conversationId]),
+      this.conversations.lastMessages([conversationId]),
     ]);
-    return toConversationListItem(conversation, unreadCount, lastMessage);
+    return toConversationListItem(conversation, unreadCount, lastMessages.get(conversationId));
   }
 
   // Every status transition goes through here (sending into a CLOSED conversation reopens it in the same

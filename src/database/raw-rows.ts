@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from './database.js';
 
 // Both drivers answer raw statements with `{ rows }`. Raw rows carry numbers, strings and booleans only:
@@ -12,3 +12,6 @@ export async function rawRows<T>(db: Database, query: SQL): Promise<T[]> {
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (match) => `\\${match}`);
 }
+
+// A timestamp column as epoch milliseconds (float8), the form raw rows carry timestamps in.
+export const epochMs = (column: string): SQL => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);

@@ -20,11 +20,10 @@ const timestampMs = (name: string) => timestamp(name, { withTimezone: true, prec
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
-export const ROLES = ['USER', 'ADMIN'] as const;
-export type Role = (typeof ROLES)[number];
+import { CONVERSATION_STATUSES, ROLES } from '../contract/common.js';
 
-export const CONVERSATION_STATUSES = ['ACTIVE', 'CLOSED'] as const;
-export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+export { CONVERSATION_STATUSES, ROLES };
+export type { ConversationStatus, Role } from '../contract/common.js';
 
 export const users = pgTable(
   'users',

@@ -6,9 +6,9 @@ import type { Actor } from '../auth/actor.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import type { MessageView } from '../conversations/conversation.views.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE } from '../messages/messages.schemas.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, type MessageView } from '../contract/messages.js';
 import { MessagesService } from '../messages/messages.service.js';
+import { ReadReceiptsService } from '../messages/read-receipts.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { UsersService } from '../users/users.service.js';
 import { EmailTokens, replyTokenOf, type ReplyTarget } from './email-tokens.js';
@@ -42,6 +42,7 @@ export class InboundEmailService {
     private readonly tokens: EmailTokens,
     private readonly users: UsersService,
     private readonly messages: MessagesService,
+    private readonly readReceipts: ReadReceiptsService,
     private readonly attachments: AttachmentsService,
     private readonly rateLimiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -166,7 +167,7 @@ export class InboundEmailService {
       }
     }
     // Answering the email means its messages were seen: no further email about them.
-    await this.messages.markRead(actor, message.conversationId).catch((error: unknown) => {
+    await this.readReceipts.markRead(actor, message.conversationId).catch((error: unknown) => {
       this.logger.warn(`marking read after an email reply failed: ${error instanceof Error ? error.message : String(error)}`);
     });
     return message;

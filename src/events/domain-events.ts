@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ConversationView, MessageView, ReadReceiptView } from '../conversations/conversation.views.js';
+import type { ConversationView } from '../contract/conversations.js';
+import type { MessageView, ReadReceiptView } from '../contract/messages.js';
 
 // What happened in the domain, named in the past tense. Services publish; realtime fan-out, webhooks, push,
 // metrics and later features subscribe, so the service that made a change never calls its side channels.

@@ -1,14 +1,19 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { messageSchema, readReceiptSchema } from '../contract/messages.js';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
-import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
-import { idPathSchema, parseInput } from '../common/validation.js';
+import { idPathSchema } from '../contract/common.js';
+import { parseInput } from '../common/validation.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { type HistoryQuery, historyQuerySchema, sendMessageSchema } from './messages.schemas.js';
+import { type HistoryQuery, historyQuerySchema, sendMessageSchema } from '../contract/messages.js';
+import { MessageHistoryService } from './message-history.service.js';
 import { MessagesService } from './messages.service.js';
+import { ReadReceiptsService } from './read-receipts.service.js';
 
 const DOCUMENTED_MAX_LENGTH = 4000;
 
@@ -16,9 +21,14 @@ const DOCUMENTED_MAX_LENGTH = 4000;
 @Controller('chat')
 @Authenticated()
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly history: MessageHistoryService,
+    private readonly readReceipts: ReadReceiptsService,
+  ) {}
 
   @Post('messages')
+  @ApiZodResponse(201, messageSchema)
   @ApiOperation({
     summary: 'Send a message. Users: into their ACTIVE conversation (created if none). Admins: conversationId, or userId to start one.',
   })
@@ -29,19 +39,29 @@ export class MessagesController {
   }
 
   @Get('conversations/:id/messages')
+  @ApiZodResponse(200, z.array(messageSchema))
   @ApiOperation({ summary: 'Messages oldest to newest: the newest page, ?before=<messageId> for older, ?afterSeq= to catch up' })
   @ApiParam({ name: 'id', type: Number })
   @ApiZodQuery(historyQuerySchema)
-  async history(
+  async readHistory(
     @CurrentActor() actor: Actor,
     @Param(new ZodValidationPipe(idPathSchema)) params: { id: number },
     @Query(new ZodValidationPipe(historyQuerySchema)) query: HistoryQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const page = await this.messages.history(actor, params.id, query);
+    const page = await this.history.read(actor, params.id, query);
     if (page.next) {
       reply.header('Link', nextLink(`/chat/conversations/${params.id}/messages`, { ...page.next, limit: query.limit }));
     }
     return page.items;
+  }
+
+  @Post('conversations/:id/read')
+  @ApiZodResponse(200, readReceiptSchema)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark the other side’s messages read; returns how many; emits messagesRead' })
+  @ApiParam({ name: 'id', type: Number })
+  markRead(@CurrentActor() actor: Actor, @Param(new ZodValidationPipe(idPathSchema)) params: { id: number }) {
+    return this.readReceipts.markRead(actor, params.id);
   }
 }

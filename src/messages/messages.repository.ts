@@ -4,10 +4,10 @@ import { type ConversationStatus } from '../database/schema.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import { rawRows } from '../database/raw-rows.js';
-import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from '../conversations/conversation.records.js';
+import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from './message.records.js';
 import { unreadCondition, type UnreadSide } from '../conversations/conversations.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { appendOutboxCte, conversationEventStatement, messageCreatedEventStatement } from '../webhooks/webhook-outbox.sql.js';
+import { appendOutboxCte, conversationEventStatement, messageCreatedEventStatement } from '../events/outbox.sql.js';
 
 export interface NewMessage {
   senderId: number;
@@ -35,7 +35,7 @@ const appendStatement = (conversationId: number, message: NewMessage, withWebhoo
     update chat_conversation c
        set last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now(), status = 'ACTIVE'
       from old where c.id = old.id
-    returning c.id, c.user_id, c.last_seq, c.created_at, c.updated_at, old.status as previous_status
+    returning c.id, c.user_id, c.status, c.last_seq, c.last_message_at, c.created_at, c.updated_at, old.status as previous_status
   ),
   m as (
     insert into chat_message (conversation_id, sender_id, content, seq, client_message_id)
@@ -138,24 +138,6 @@ export class MessagesRepository {
           where m.sender_id = ${senderId} and m.client_message_id = ${clientMessageId}::uuid`,
     );
     return rows[0] && toMessageRecord(rows[0]);
-  }
-
-  async findLast(conversationIds: number[]): Promise<MessageRecord[]> {
-    if (conversationIds.length === 0) {
-      return [];
-    }
-    const ids = sql.join(
-      conversationIds.map((id) => sql`${id}`),
-      sql`, `,
-    );
-    const rows = await rawRows<MessageRow>(
-      this.db,
-      sql`select ${messageColumns} from chat_conversation c
-          join chat_message m on m.conversation_id = c.id and m.seq = c.last_seq
-          join users s on s.id = m.sender_id
-          where c.id in (${ids})`,
-    );
-    return rows.map(toMessageRecord);
   }
 
   async seqOf(conversationId: number, messageId: number): Promise<number | undefined> {

@@ -1,18 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Actor, isAdmin } from '../auth/actor.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
-import { toMessageView } from '../conversations/conversation.mappers.js';
-import type { MessageRecord } from '../conversations/conversation.records.js';
-import type { MessageView, ReadReceiptView } from '../conversations/conversation.views.js';
-import { ConversationsService, unreadSideOf } from '../conversations/conversations.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { type MessageView, type SendMessageInput, sendMessageSchema } from '../contract/messages.js';
+import { ConversationsService } from '../conversations/conversations.service.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { DrainService } from '../realtime/drain.service.js';
-import { DomainEvents } from '../events/domain-events.js';
-import { RealtimePublisher } from '../realtime/realtime.publisher.js';
-import { conversationAudience } from '../realtime/rooms.js';
 import { UsersService } from '../users/users.service.js';
+import { type MessageRecord, toMessageView } from './message.records.js';
 import {
   type AppendResult,
   AttachmentsUnavailableError,
@@ -20,22 +17,14 @@ import {
   MessagesRepository,
   ReopenConflictError,
 } from './messages.repository.js';
-import { type HistoryQuery, type SendMessageInput, sendMessageSchema, type SyncInput } from './messages.schemas.js';
 
-const SYNC_PAGE = 500;
-
-export interface HistoryPage {
-  items: MessageView[];
-  next?: { before: number } | { afterSeq: number };
-}
-
+// Storing a message: access, the append (seq, reopen, outbox rows in one statement), then message.stored.
 @Injectable()
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsService,
     private readonly users: UsersService,
-    private readonly publisher: RealtimePublisher,
     private readonly rateLimiter: RateLimiter,
     private readonly drain: DrainService,
     private readonly metrics: MetricsService,
@@ -147,66 +136,5 @@ export class MessagesService {
       this.events.publish('message.stored', { message: view, conversationUserId: ownerId, via, isRedelivery: true });
     }
     return view;
-  }
-
-  async history(actor: Actor, conversationId: number, query: HistoryQuery): Promise<HistoryPage> {
-    await this.conversations.requireAccessibleOwner(actor, conversationId);
-    if (query.afterSeq !== undefined) {
-      const rows = await this.messages.pageAfter(conversationId, query.afterSeq, query.limit + 1);
-      const page = rows.slice(0, query.limit);
-      const last = page.at(-1);
-      return { items: page.map(toMessageView), next: rows.length > query.limit && last ? { afterSeq: last.seq } : undefined };
-    }
-    let beforeSeq: number | undefined;
-    const anchorId = query.before ?? query.around;
-    if (anchorId !== undefined) {
-      const anchorSeq = await this.messages.seqOf(conversationId, anchorId);
-      const field = query.before !== undefined ? 'before' : 'around';
-      if (anchorSeq === undefined) {
-        throw new DomainError(ErrorCode.VALIDATION, `${field}: no such message in this conversation`, {
-          issues: [{ path: field, message: 'no such message in this conversation' }],
-        });
-      }
-      // around: the anchor and up to half a page of newer messages, the rest older.
-      beforeSeq = query.before !== undefined ? anchorSeq : anchorSeq + Math.floor(query.limit / 2) + 1;
-    }
-    const rows = await this.messages.pageBefore(conversationId, beforeSeq, query.limit + 1);
-    const page = rows.length > query.limit ? rows.slice(1) : rows;
-    const first = page[0];
-    return { items: page.map(toMessageView), next: rows.length > query.limit && first ? { before: first.id } : undefined };
-  }
-
-  async markRead(actor: Actor, conversationId: number): Promise<ReadReceiptView> {
-    const ownerId = await this.conversations.requireAccessibleOwner(actor, conversationId);
-    const { count, readAt } = await this.messages.markRead(conversationId, unreadSideOf(actor));
-    const receipt: ReadReceiptView = { conversationId, readerId: actor.id, readAt: readAt.toISOString(), count };
-    if (count > 0) {
-      this.events.publish('messages.read', { receipt, conversationUserId: ownerId });
-    }
-    return receipt;
-  }
-
-  // Typing is never stored and never echoed to the typer's own sockets.
-  async typing(actor: Actor, conversationId: number, isTyping: boolean, socketId: string): Promise<void> {
-    await this.rateLimiter.consume({ name: 'typing', limit: this.config.rateLimits.typingPer10s, windowMs: 10_000 }, socketId);
-    const ownerId = await this.conversations.requireAccessibleOwner(actor, conversationId);
-    this.publisher.send(
-      'userTyping',
-      conversationAudience(ownerId),
-      { conversationId, userId: actor.id, name: actor.name, role: actor.role, isTyping },
-      { exceptUserId: actor.id },
-    );
-  }
-
-  // Catch-up after a reconnect: every message after the client's last seq, per conversation, in seq order.
-  async sync(actor: Actor, input: SyncInput): Promise<{ conversationId: number; messages: MessageView[]; hasMore: boolean }[]> {
-    const results = [];
-    for (const [key, lastSeq] of Object.entries(input.conversations)) {
-      const conversationId = Number(key);
-      await this.conversations.requireAccessibleOwner(actor, conversationId);
-      const rows = await this.messages.pageAfter(conversationId, lastSeq, SYNC_PAGE + 1);
-      results.push({ conversationId, messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE });
-    }
-    return results;
   }
 }

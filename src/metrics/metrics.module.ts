@@ -1,9 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
-@Global()
 @Module({
+  imports: [RealtimeModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],

@@ -1,13 +1,19 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { REDIS, type RedisClients } from '../redis/redis.js';
 import { PresenceController } from './presence.controller.js';
 import { PRESENCE_STORE, PresenceService } from './presence.service.js';
 import { InProcessPresenceStore } from './presence.store.js';
 import { RedisPresenceStore } from './redis-presence.store.js';
+import { TypingService } from './typing.service.js';
 
-@Global()
+// Ephemeral signals: who is online, who is typing.
 @Module({
+  imports: [AuthModule, ConversationsModule, RealtimeModule, RateLimitModule],
   controllers: [PresenceController],
   providers: [
     {
@@ -19,7 +25,8 @@ import { RedisPresenceStore } from './redis-presence.store.js';
           : new InProcessPresenceStore(),
     },
     PresenceService,
+    TypingService,
   ],
-  exports: [PresenceService],
+  exports: [PresenceService, TypingService],
 })
 export class PresenceModule {}

@@ -3,15 +3,10 @@ import { type Actor, isAdmin } from '../auth/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { ADMINS_ROOM, USERS_ROOM } from '../realtime/rooms.js';
-import { type OnlineUser, type PresenceStore } from './presence.store.js';
+import type { OnlineUser, PresenceView } from '../contract/realtime.js';
+import { type PresenceStore } from './presence.store.js';
 
 export const PRESENCE_STORE = Symbol('PRESENCE_STORE');
-
-export interface PresenceView {
-  supportOnline: boolean;
-  // Admins see everyone online; users see the admins online.
-  online: OnlineUser[];
-}
 
 @Injectable()
 export class PresenceService implements OnModuleInit, OnApplicationShutdown {

@@ -1,9 +1,5 @@
-import type { Role } from '../database/schema.js';
-
-export interface OnlineUser {
-  userId: number;
-  role: Role;
-}
+import type { Role } from '../contract/common.js';
+import type { OnlineUser } from '../contract/realtime.js';
 
 // Who is online across every instance. Each instance reports its own sockets; entries of an instance
 // that stops reporting expire, so a crashed instance does not leave its users online for ever.

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ROLES, type Role } from '../database/schema.js';
-import { LocalConnections, type OnlineUser, type PresenceStore } from './presence.store.js';
+import { LocalConnections, type PresenceStore } from './presence.store.js';
+import { type OnlineUser } from '../contract/realtime.js';
 
 const asRole = (value: string): Role => (ROLES.includes(value as Role) ? (value as Role) : 'USER');
 

@@ -1,5 +1,5 @@
-import type { MessageView } from '../conversations/conversation.views.js';
-import type { PushNotificationPayload } from './push.schemas.js';
+import type { MessageView } from '../contract/messages.js';
+import type { PushNotificationPayload } from '../contract/push.js';
 
 const MAX_BODY_CHARS = 140;
 const MAX_NAME_CHARS = 60;

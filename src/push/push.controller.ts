@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { Authenticated, CurrentActor } from '../auth/auth.guard.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { type PushSubscriptionInput, pushSubscriptionSchema, type UnsubscribeInput, unsubscribeSchema } from './push.schemas.js';
+import { type PushSubscriptionInput, pushSubscriptionSchema, type UnsubscribeInput, unsubscribeSchema } from '../contract/push.js';
 import { PushService } from './push.service.js';
 
 @ApiTags('push')

@@ -1,5 +1,8 @@
 import { Logger, Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { EventsModule } from '../events/events.module.js';
+import { PresenceModule } from '../presence/presence.module.js';
 import { PushSubscriptionsRepository } from './push-subscriptions.repository.js';
 import { PushController } from './push.controller.js';
 import { PushNotifier } from './push.notifier.js';
@@ -9,6 +12,7 @@ import { WebPushSender } from './web-push.sender.js';
 
 // Web Push notifications for people with no connected socket.
 @Module({
+  imports: [AuthModule, EventsModule, PresenceModule],
   controllers: [PushController],
   providers: [
     {

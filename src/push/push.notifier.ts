@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PresenceService } from '../presence/presence.service.js';
 import { DomainEvents, type DomainEventMap } from '../events/domain-events.js';
-import { describeFailure } from '../webhooks/outbound-http.js';
+import { describeFailure } from '../http/outbound-http.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { notificationFor, topicFor } from './push-notification.js';
 import { type PushTarget, PushSubscriptionsRepository } from './push-subscriptions.repository.js';

@@ -3,10 +3,10 @@ import { isIP } from 'node:net';
 import type { Actor } from '../auth/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
-import { nonPublicReason } from '../webhooks/address-policy.js';
+import { nonPublicReason } from '../http/address-policy.js';
 import { PushSubscriptionsRepository } from './push-subscriptions.repository.js';
 import { PushNotifier } from './push.notifier.js';
-import type { PushSubscriptionInput, PushSubscriptionView, UnsubscribeInput } from './push.schemas.js';
+import type { PushSubscriptionInput, PushSubscriptionView, UnsubscribeInput } from '../contract/push.js';
 import { VAPID_KEYS, type VapidKeys } from './vapid-keys.js';
 
 // A browser profile per device; more than this per person is a bug or abuse, and each one costs a request per message.

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import webpush from 'web-push';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { describeFailure, postOnce } from '../webhooks/outbound-http.js';
+import { describeFailure, postOnce } from '../http/outbound-http.js';
 import type { PushTarget } from './push-subscriptions.repository.js';
 import { VAPID_KEYS, type VapidKeys } from './vapid-keys.js';
 

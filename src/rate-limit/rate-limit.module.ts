@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { REDIS, type RedisClients } from '../redis/redis.js';
 import { RateLimiter, RATE_LIMIT_STORAGE } from './rate-limiter.service.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
-@Global()
 @Module({
   providers: [
     {

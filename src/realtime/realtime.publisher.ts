@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
-import type { ServerToClientEvents } from './events.js';
+import type { ServerToClientEvents } from '../contract/realtime.js';
 import { userRoom } from './rooms.js';
 
 type EventName = keyof ServerToClientEvents;
@@ -27,6 +27,11 @@ export class RealtimePublisher {
       target = target.except(userRoom(options.exceptUserId));
     }
     (target.emit as Emit)(event, payload);
+  }
+
+  // To one socket: its own acks' companions (`authenticated`, `error`).
+  toSocket<E extends EventName>(socket: { emit: (event: E, payload: Payload<E>) => boolean }, event: E, payload: Payload<E>): void {
+    socket.emit(event, payload);
   }
 
   // To this instance's sockets only (not fanned out through Redis).

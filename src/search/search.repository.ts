@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type SQL } from 'drizzle-orm';
-import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from '../conversations/conversation.records.js';
+import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from '../messages/message.records.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { rawRows } from '../database/raw-rows.js';
 import type { ConversationStatus } from '../database/schema.js';

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type Actor, isAdmin } from '../auth/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { toMessageView } from '../conversations/conversation.mappers.js';
+import { toMessageView } from '../messages/message.records.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { GREATER_THAN, HIGHLIGHT_START, HIGHLIGHT_STOP, LESS_THAN, SearchRepository } from './search.repository.js';
-import type { SearchQuery } from './search.schemas.js';
-import type { SearchResultView, SnippetPart } from './search.views.js';
+import type { SearchQuery } from '../contract/search.js';
+import type { SearchResultView, SnippetPart } from '../contract/search.js';
 
 export function toSnippet(headline: string): SnippetPart[] {
   const parts: SnippetPart[] = [];

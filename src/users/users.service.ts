@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from './passwords.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { UserRow } from '../database/schema.js';
 import { EmailTakenError, UsersRepository } from './users.repository.js';
-import type { CreateUserInput, ListUsersQuery, UserView } from './users.schemas.js';
+import type { CreateUserInput, ListUsersQuery, UserView } from '../contract/users.js';
 
 export function toUserView(row: UserRow): UserView {
   return { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.createdAt.toISOString() };

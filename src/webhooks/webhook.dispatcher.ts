@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainEvents } from '../events/domain-events.js';
-import { describeFailure, postOnce, RefusedAddressError } from './outbound-http.js';
-import { retryDelayMs } from './retry-backoff.js';
+import { describeFailure, postOnce, RefusedAddressError } from '../http/outbound-http.js';
+import { retryDelayMs } from '../http/retry-backoff.js';
 import { type OutboxEntry, WebhookOutboxRepository } from './webhook-outbox.repository.js';
 import { signatureHeader } from './webhook-signature.js';
 

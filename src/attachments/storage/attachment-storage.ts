@@ -4,7 +4,6 @@ export const ATTACHMENT_STORAGE = Symbol('ATTACHMENT_STORAGE');
 
 // Where attachment bytes live: local disk by default, S3-compatible object storage with S3_BUCKET.
 export interface AttachmentStorage {
-  readonly kind: 'local' | 's3';
   // Streams body into key; resolves once it is stored whole.
   write(key: string, body: Readable, contentType: string): Promise<void>;
   read(key: string): Promise<Readable>;

@@ -6,7 +6,6 @@ import { pipeline } from 'node:stream/promises';
 import type { AttachmentStorage } from './attachment-storage.js';
 
 export class LocalDiskStorage implements AttachmentStorage {
-  readonly kind = 'local' as const;
   private readonly root: string;
 
   constructor(root: string) {

@@ -14,7 +14,6 @@ export interface S3Options {
 
 // Any S3-compatible store (AWS, MinIO, R2, ...). Uploads are multipart streams: never buffered whole.
 export class S3Storage implements AttachmentStorage {
-  readonly kind = 's3' as const;
   private readonly client: S3Client;
 
   constructor(private readonly options: S3Options) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
-import type { MessageView } from '../../../src/conversations/conversation.views.js';
-import type { SocketError } from '../../../src/common/errors.js';
+import type { MessageView } from '../../../src/contract/messages.js';
+import type { SocketError } from '../../../src/contract/errors.js';
 import { apiClient, nextPath } from '../../support/http.js';
 
 export type { MessageView };

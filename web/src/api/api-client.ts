@@ -1,19 +1,12 @@
 import { ApiError } from './api-error.js';
 import { nextPathOf } from './link-header.js';
 import { uploadFile } from './upload.js';
-import type {
-  AttachmentView,
-  ConversationListItem,
-  ConversationView,
-  EmailSettingsView,
-  MessageView,
-  PublicOptions,
-  ReadReceiptView,
-  SearchResultView,
-  SessionView,
-  UnreadCountView,
-  UserView,
-} from './server-types.js';
+import type { PublicOptions, SessionView } from '@contract/auth';
+import type { ConversationListItem, ConversationView, UnreadCountView } from '@contract/conversations';
+import type { AttachmentView, MessageView, ReadReceiptView } from '@contract/messages';
+import type { SearchResultView } from '@contract/search';
+import type { UserView } from '@contract/users';
+import type { EmailSettingsView } from '@contract/email';
 
 export type ConversationStatus = ConversationView['status'];
 

@@ -1,4 +1,4 @@
-import type { ErrorCode, HttpErrorBody, ValidationIssue } from './server-types.js';
+import type { ErrorCode, HttpErrorBody, ValidationIssue } from '@contract/errors';
 
 // NETWORK: the request never got an answer (server down, offline).
 export type ApiErrorCode = ErrorCode | 'NETWORK' | 'UNKNOWN';

@@ -1,5 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, MessageView, ServerToClientEvents, SocketError } from './server-types.js';
+import type { SocketError } from '@contract/errors';
+import type { MessageView } from '@contract/messages';
+import type { ClientToServerEvents, ServerToClientEvents } from '@contract/realtime';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckEvent = 'sendMessage' | 'markAsRead' | 'typing' | 'sync';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient } from './api-client.js';
 import { MAX_MESSAGE_LENGTH } from './limits.js';
-import type { PublicOptions } from './server-types.js';
+import type { PublicOptions } from '@contract/auth';
 
 // The server's defaults, used until (or if never) GET /auth/options answers.
 export const DEFAULT_OPTIONS: PublicOptions = {

@@ -1,5 +1,5 @@
 import { ApiError } from './api-error.js';
-import type { AttachmentView } from './server-types.js';
+import type { AttachmentView } from '@contract/messages';
 
 export interface UploadRequest {
   file: Blob;

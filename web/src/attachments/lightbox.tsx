@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { AttachmentView } from '../api/server-types.js';
+import type { AttachmentView } from '@contract/messages';
 import styles from './attachments.module.css';
 import { useBlobUrl } from './use-blob-url.js';
 

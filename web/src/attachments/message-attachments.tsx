@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ApiError } from '../api/api-error.js';
-import type { AttachmentView } from '../api/server-types.js';
+import type { AttachmentView } from '@contract/messages';
 import { useSignedIn } from '../session/session-context.js';
 import styles from './attachments.module.css';
 import { formatFileSize } from './file-size.js';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
 import { useServerOptions } from '../api/server-options.js';
-import type { AttachmentView } from '../api/server-types.js';
+import type { AttachmentView } from '@contract/messages';
 import { UploadAbortedError } from '../api/upload.js';
 import { useSignedIn } from '../session/session-context.js';
 import { formatFileSize } from './file-size.js';

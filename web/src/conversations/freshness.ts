@@ -1,4 +1,4 @@
-import type { ConversationView } from '../api/server-types.js';
+import type { ConversationView } from '@contract/conversations';
 
 // Copies of one conversation arrive by fetch and by socket events, in any order; the server moves
 // updatedAt on every change (message, close, reopen), so the later updatedAt is the later state.

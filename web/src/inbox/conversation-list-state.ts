@@ -1,5 +1,6 @@
 import type { ConversationStatus } from '../api/api-client.js';
-import type { ConversationListItem, ConversationView, MessageView } from '../api/server-types.js';
+import type { ConversationListItem, ConversationView } from '@contract/conversations';
+import type { MessageView } from '@contract/messages';
 import { isFresher, laterOf } from '../conversations/freshness.js';
 
 export interface ListFilter {

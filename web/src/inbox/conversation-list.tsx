@@ -1,5 +1,5 @@
 import type { MouseEvent } from 'react';
-import type { ConversationListItem } from '../api/server-types.js';
+import type { ConversationListItem } from '@contract/conversations';
 import { conversationRoute } from '../routing/routes.js';
 import { navigate } from '../routing/use-route.js';
 import { formatListTime } from '../thread/day-groups.js';

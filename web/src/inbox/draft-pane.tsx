@@ -1,4 +1,4 @@
-import type { UserView } from '../api/server-types.js';
+import type { UserView } from '@contract/users';
 import { useSignedIn } from '../session/session-context.js';
 import { ThreadView } from '../thread/thread-view.js';
 import { useThread } from '../thread/use-thread.js';

@@ -1,6 +1,6 @@
 import { type KeyboardEvent, useId, useState } from 'react';
 import type { ConversationStatus } from '../api/api-client.js';
-import type { SearchResultView } from '../api/server-types.js';
+import type { SearchResultView } from '@contract/search';
 import { useDocumentTitle } from '../document-title.js';
 import { conversationRoute, inboxSelectionOf, ROUTES } from '../routing/routes.js';
 import { navigate } from '../routing/use-route.js';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { UserView } from '../api/server-types.js';
+import type { UserView } from '@contract/users';
 import { conversationRoute } from '../routing/routes.js';
 import { navigate } from '../routing/use-route.js';
 import { useSignedIn } from '../session/session-context.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ConversationListItem } from '../api/server-types.js';
+import type { ConversationListItem } from '@contract/conversations';
 import { useChatConnection } from '../realtime/connection-context.js';
 import { useSocketEvent } from '../realtime/use-socket-event.js';
 import { useSignedIn } from '../session/session-context.js';

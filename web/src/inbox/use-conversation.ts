@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
-import type { ConversationView } from '../api/server-types.js';
+import type { ConversationView } from '@contract/conversations';
 import { isFresher } from '../conversations/freshness.js';
 import { useChatConnection } from '../realtime/connection-context.js';
 import { useSocketEvent } from '../realtime/use-socket-event.js';

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { type ChatSocket, openChatSocket } from '../api/chat-socket.js';
-import type { SocketError } from '../api/server-types.js';
+import type { SocketError } from '@contract/errors';
 import { SESSION_EXPIRED_NOTICE, SESSION_REVOKED_NOTICE } from '../session/session-notices.js';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting';

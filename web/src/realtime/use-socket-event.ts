@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { ServerToClientEvents } from '../api/server-types.js';
+import type { ServerToClientEvents } from '@contract/realtime';
 import { useChatConnection } from './connection-context.js';
 
 type EventName = keyof ServerToClientEvents;

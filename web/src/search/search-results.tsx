@@ -1,5 +1,5 @@
 import type { MouseEvent } from 'react';
-import type { SearchResultView } from '../api/server-types.js';
+import type { SearchResultView } from '@contract/search';
 import { conversationRoute } from '../routing/routes.js';
 import { formatListTime } from '../thread/day-groups.js';
 import styles from './search-results.module.css';

@@ -1,4 +1,4 @@
-import type { SnippetPart } from '../api/server-types.js';
+import type { SnippetPart } from '@contract/search';
 
 // The server sends the snippet as parts, so the marks are built here and every part stays text.
 export function SnippetText({ parts }: { parts: SnippetPart[] }) {

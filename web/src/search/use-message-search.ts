@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SearchResultView } from '../api/server-types.js';
+import type { SearchResultView } from '@contract/search';
 import { useSignedIn } from '../session/session-context.js';
 
 export interface MessageSearch {

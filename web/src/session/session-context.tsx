@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { type ApiClient, createApiClient } from '../api/api-client.js';
-import type { SessionView } from '../api/server-types.js';
+import type { SessionView } from '@contract/auth';
 import { SESSION_EXPIRED_NOTICE, SESSION_REVOKED_NOTICE } from './session-notices.js';
 import { forgetSession, isExpired, loadStoredSession, storeSession } from './session-storage.js';
 

@@ -1,4 +1,4 @@
-import type { SessionView } from '../api/server-types.js';
+import type { SessionView } from '@contract/auth';
 
 // sessionStorage: the sign-in survives a reload of this tab, and ends with the tab.
 const KEY = 'support-chat.session';

@@ -1,7 +1,7 @@
 import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { messageLength } from '../api/limits.js';
 import { useServerOptions } from '../api/server-options.js';
-import type { AttachmentView } from '../api/server-types.js';
+import type { AttachmentView } from '@contract/messages';
 import { AttachButton } from '../attachments/attach-button.js';
 import { UploadChips } from '../attachments/upload-chips.js';
 import type { Uploads } from '../attachments/use-uploads.js';

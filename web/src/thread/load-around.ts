@@ -1,5 +1,5 @@
 import type { ApiClient, Page } from '../api/api-client.js';
-import type { MessageView } from '../api/server-types.js';
+import type { MessageView } from '@contract/messages';
 import { lastSeqOf, mergeMessages } from './message-order.js';
 
 // More newer messages than this after a hit: the rest is not loaded (catch-up by seq after a reconnect still is).

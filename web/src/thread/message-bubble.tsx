@@ -1,4 +1,4 @@
-import type { MessageView } from '../api/server-types.js';
+import type { MessageView } from '@contract/messages';
 import { MessageAttachments } from '../attachments/message-attachments.js';
 import { formatTime } from './day-groups.js';
 import styles from './message-list.module.css';

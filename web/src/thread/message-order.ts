@@ -1,4 +1,4 @@
-import type { MessageView } from '../api/server-types.js';
+import type { MessageView } from '@contract/messages';
 import { type Side, sideOfMessage } from './sides.js';
 
 // The list is kept in seq order with one entry per id, whatever order pages, events and sync answers arrive in.

@@ -1,4 +1,5 @@
-import type { MessageView, Role } from '../api/server-types.js';
+import type { Role } from '@contract/common';
+import type { MessageView } from '@contract/messages';
 
 // A conversation has two sides: its user, and support (every admin). Read receipts and unread counts are per side.
 export type Side = 'user' | 'support';

@@ -1,4 +1,4 @@
-import type { AttachmentView, MessageView } from '../api/server-types.js';
+import type { AttachmentView, MessageView } from '@contract/messages';
 import { lastSeqOf, markWrittenBy, mergeMessages } from './message-order.js';
 import type { Side } from './sides.js';
 

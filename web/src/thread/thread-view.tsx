@@ -1,5 +1,6 @@
 import { type DragEvent, useState } from 'react';
-import type { AttachmentView, TypingView } from '../api/server-types.js';
+import type { AttachmentView } from '@contract/messages';
+import type { TypingView } from '@contract/realtime';
 import { useUploads } from '../attachments/use-uploads.js';
 import { offerPush } from '../push/push-registration.js';
 import { useSignedIn } from '../session/session-context.js';

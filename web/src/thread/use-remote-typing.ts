@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TypingView } from '../api/server-types.js';
+import type { TypingView } from '@contract/realtime';
 import { useSocketEvent } from '../realtime/use-socket-event.js';
 
 // A typer repeats "typing" every 2 s; without news for this long the line goes (a lost "stopped").

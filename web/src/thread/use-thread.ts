@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { emitWithAck, SendRejectedError, sendWithRetry, syncConversations } from '../api/chat-socket.js';
 import { newClientMessageId } from '../api/client-message-id.js';
-import type { AttachmentView, MessageView, Role } from '../api/server-types.js';
+import type { Role } from '@contract/common';
+import type { AttachmentView, MessageView } from '@contract/messages';
 import { useChatConnection } from '../realtime/connection-context.js';
 import { useSocketEvent } from '../realtime/use-socket-event.js';
 import { useSignedIn } from '../session/session-context.js';

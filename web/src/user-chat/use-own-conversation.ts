@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ConversationView } from '../api/server-types.js';
+import type { ConversationView } from '@contract/conversations';
 import { isFresher, laterOf } from '../conversations/freshness.js';
 import { useChatConnection } from '../realtime/connection-context.js';
 import { useSocketEvent } from '../realtime/use-socket-event.js';

@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useId, useState } from 'react';
-import type { SearchResultView } from '../api/server-types.js';
+import type { SearchResultView } from '@contract/search';
 import { useDebounced } from '../inbox/use-debounced.js';
 import { ROUTES } from '../routing/routes.js';
 import { SearchResults } from '../search/search-results.js';

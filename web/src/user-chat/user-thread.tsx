@@ -1,4 +1,4 @@
-import type { ConversationView } from '../api/server-types.js';
+import type { ConversationView } from '@contract/conversations';
 import { useDocumentTitle } from '../document-title.js';
 import { useSignedIn } from '../session/session-context.js';
 import { sideOfMessage } from '../thread/sides.js';

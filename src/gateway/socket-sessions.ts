@@ -4,9 +4,10 @@ import { type Actor, isAdmin } from '../auth/actor.js';
 import { AuthService } from '../auth/auth.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode, toSocketError } from '../common/errors.js';
-import type { ClientToServerEvents, ServerToClientEvents } from './events.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract/realtime.js';
 import { PresenceService } from '../presence/presence.service.js';
-import { ADMINS_ROOM, USERS_ROOM, userRoom } from './rooms.js';
+import { RealtimePublisher } from '../realtime/realtime.publisher.js';
+import { ADMINS_ROOM, USERS_ROOM, userRoom } from '../realtime/rooms.js';
 
 export interface SocketData {
   actor?: Actor;
@@ -27,6 +28,7 @@ export class SocketSessions {
   constructor(
     private readonly auth: AuthService,
     private readonly presence: PresenceService,
+    private readonly publisher: RealtimePublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -65,7 +67,7 @@ export class SocketSessions {
     }
     // An anonymous socket holds a slot only briefly.
     socket.data.timer = setTimeout(() => {
-      socket.emit('error', { code: ErrorCode.UNAUTHORIZED, message: 'Authenticate within the time allowed' });
+      this.publisher.toSocket(socket, 'error', { code: ErrorCode.UNAUTHORIZED, message: 'Authenticate within the time allowed' });
       socket.disconnect(true);
     }, this.config.socketAuthTimeoutMs);
   }
@@ -101,7 +103,7 @@ export class SocketSessions {
 
   private expire(socket: ChatSocket): void {
     this.logger.debug(`token expired for socket ${socket.id}`);
-    socket.emit('error', { code: ErrorCode.TOKEN_EXPIRED, message: 'Token expired: sign in again and reconnect' });
+    this.publisher.toSocket(socket, 'error', { code: ErrorCode.TOKEN_EXPIRED, message: 'Token expired: sign in again and reconnect' });
     socket.disconnect(true);
   }
 }

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { userSchema } from '../contract/users.js';
 import type { FastifyReply } from 'fastify';
-import { Authenticated } from '../auth/auth.guard.js';
-import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { Authenticated } from './auth.guard.js';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/openapi.js';
 import { nextLink } from '../common/pagination.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import { type CreateUserInput, createUserSchema, type ListUsersQuery, listUsersQuerySchema } from './users.schemas.js';
-import { toUserView, UsersService } from './users.service.js';
+import { type CreateUserInput, createUserSchema, type ListUsersQuery, listUsersQuerySchema } from '../contract/users.js';
+import { toUserView, UsersService } from '../users/users.service.js';
 
 @ApiTags('users')
 @Controller('users')
@@ -15,6 +17,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
+  @ApiZodResponse(201, userSchema)
   @ApiOperation({ summary: 'Create an account (admins only); role USER or ADMIN' })
   @ApiZodBody(createUserSchema)
   async create(@Body(new ZodValidationPipe(createUserSchema)) body: CreateUserInput) {
@@ -22,6 +25,7 @@ export class UsersController {
   }
 
   @Get()
+  @ApiZodResponse(200, z.array(userSchema))
   @ApiOperation({ summary: 'List accounts (admins only), filtered by name/email; next page in the Link header' })
   @ApiZodQuery(listUsersQuerySchema)
   async list(@Query(new ZodValidationPipe(listUsersQuerySchema)) query: ListUsersQuery, @Res({ passthrough: true }) reply: FastifyReply) {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { idParamSchema, limitParamSchema } from '../common/validation.js';
-import { ROLES } from '../database/schema.js';
+import { idParamSchema, isoDateSchema, limitParamSchema, ROLES } from './common.js';
 
 export const emailSchema = z
   .string()
@@ -34,10 +33,11 @@ export const listUsersQuerySchema = z.strictObject({
 });
 export type ListUsersQuery = z.output<typeof listUsersQuerySchema>;
 
-export interface UserView {
-  id: number;
-  email: string;
-  name: string;
-  role: (typeof ROLES)[number];
-  createdAt: string;
-}
+export const userSchema = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  createdAt: isoDateSchema,
+});
+export type UserView = z.output<typeof userSchema>;

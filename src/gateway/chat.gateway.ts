@@ -9,14 +9,19 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Actor } from '../auth/actor.js';
-import { DomainError, ErrorCode, type SocketError, toSocketError } from '../common/errors.js';
+import { DomainError, ErrorCode, toSocketError } from '../common/errors.js';
+import { type SocketError } from '../contract/errors.js';
 import { parseInput } from '../common/validation.js';
 import { isDatabaseUnavailable } from '../database/database-errors.js';
-import { conversationRefSchema, syncSchema, typingSchema } from '../messages/messages.schemas.js';
+import { conversationRefSchema, syncSchema } from '../contract/messages.js';
+import { typingSchema } from '../contract/realtime.js';
+import { MessageHistoryService } from '../messages/message-history.service.js';
 import { MessagesService } from '../messages/messages.service.js';
-import { authenticateSchema } from './chat.schemas.js';
-import type { AckResult } from './events.js';
-import { RealtimePublisher } from './realtime.publisher.js';
+import { ReadReceiptsService } from '../messages/read-receipts.service.js';
+import { TypingService } from '../presence/typing.service.js';
+import { authenticateSchema } from '../contract/auth.js';
+import type { AckResult } from '../contract/realtime.js';
+import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { type ChatNamespace, type ChatSocket, SocketSessions } from './socket-sessions.js';
 
 // Thin edge: parse the payload, call one service method, ack. No handler lets an exception escape.
@@ -27,6 +32,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   constructor(
     private readonly sessions: SocketSessions,
     private readonly messages: MessagesService,
+    private readonly history: MessageHistoryService,
+    private readonly readReceipts: ReadReceiptsService,
+    private readonly typingIndicators: TypingService,
     private readonly publisher: RealtimePublisher,
   ) {}
 
@@ -53,7 +61,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       const { token } = parsed.data;
       const actor = await this.sessions.authenticate(socket, token);
       const user = { id: actor.id, email: actor.email, name: actor.name, role: actor.role };
-      socket.emit('authenticated', { user });
+      this.publisher.toSocket(socket, 'authenticated', { user });
       return { user };
     });
   }
@@ -69,7 +77,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   markAsRead(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     return this.runAuthenticated(socket, (actor) => {
       const { conversationId } = parseInput(conversationRefSchema, payload, 'markAsRead payload');
-      return this.messages.markRead(actor, conversationId);
+      return this.readReceipts.markRead(actor, conversationId);
     });
   }
 
@@ -77,7 +85,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     return this.runAuthenticated(socket, async (actor) => {
       const { conversationId, isTyping } = parseInput(typingSchema, payload, 'typing payload');
-      await this.messages.typing(actor, conversationId, isTyping, socket.id);
+      await this.typingIndicators.typing(actor, conversationId, isTyping, socket.id);
       return {};
     });
   }
@@ -85,7 +93,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('sync')
   sync(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     return this.runAuthenticated(socket, async (actor) => ({
-      conversations: await this.messages.sync(actor, parseInput(syncSchema, payload, 'sync payload')),
+      conversations: await this.history.sync(actor, parseInput(syncSchema, payload, 'sync payload')),
     }));
   }
 
@@ -104,7 +112,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       return { ok: true, ...(await handler()) };
     } catch (error) {
       const failure = this.toFailure(error);
-      socket.emit('error', failure);
+      this.publisher.toSocket(socket, 'error', failure);
       return { ok: false, error: failure };
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParamSchema, idSchema, limitParamSchema } from '../common/validation.js';
+import { idParamSchema, idSchema, isoDateSchema, limitParamSchema, ROLES } from './common.js';
 
 // Fields a client may send but that the server decides itself: accepted and dropped, never trusted.
 const serverOwnedFields = {
@@ -66,11 +66,6 @@ export type HistoryQuery = z.output<typeof historyQuerySchema>;
 
 export const conversationRefSchema = z.strictObject({ conversationId: idSchema });
 
-export const typingSchema = z.strictObject({
-  conversationId: idSchema,
-  isTyping: z.boolean({ message: 'must be true or false' }),
-});
-
 const MAX_SYNC_CONVERSATIONS = 200;
 
 export const syncSchema = z.strictObject({
@@ -81,3 +76,44 @@ export const syncSchema = z.strictObject({
     }),
 });
 export type SyncInput = z.output<typeof syncSchema>;
+
+// As it appears in a message and in the upload answer. The bytes need the bearer token, like every route.
+export const attachmentSchema = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  url: z.string(),
+  thumbnailUrl: z.string().nullable(),
+});
+export type AttachmentView = z.output<typeof attachmentSchema>;
+
+// One message, the same in the send ack, `newMessage`, history, sync, search, webhooks and push.
+export const messageSchema = z.object({
+  id: z.number().int(),
+  conversationId: z.number().int(),
+  seq: z.number().int().describe('Position in the conversation: 1, 2, 3, ...'),
+  senderId: z.number().int(),
+  content: z.string(),
+  isRead: z.boolean(),
+  createdAt: isoDateSchema,
+  clientMessageId: z.string().nullable(),
+  sender: z.object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES) }),
+  attachments: z.array(attachmentSchema),
+});
+export type MessageView = z.output<typeof messageSchema>;
+
+export const readReceiptSchema = z.object({
+  conversationId: z.number().int(),
+  readerId: z.number().int(),
+  readAt: isoDateSchema,
+  count: z.number().int(),
+});
+export type ReadReceiptView = z.output<typeof readReceiptSchema>;
+
+export const syncResultSchema = z.object({
+  conversations: z.array(z.object({ conversationId: z.number().int(), messages: z.array(messageSchema), hasMore: z.boolean() })),
+});
+export type SyncResult = z.output<typeof syncResultSchema>;

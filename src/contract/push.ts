@@ -46,16 +46,15 @@ export type PushSubscriptionInput = z.output<typeof pushSubscriptionSchema>;
 export const unsubscribeSchema = z.strictObject({ endpoint: endpointSchema });
 export type UnsubscribeInput = z.output<typeof unsubscribeSchema>;
 
-export interface PushSubscriptionView {
-  endpoint: string;
-  createdAt: string;
-}
+export const pushSubscriptionViewSchema = z.object({ endpoint: z.string(), createdAt: z.string() });
+export type PushSubscriptionView = z.output<typeof pushSubscriptionViewSchema>;
 
 // What the service worker receives (decrypted) and shows.
-export interface PushNotificationPayload {
-  title: string;
-  body: string;
-  conversationId: number;
-  messageId: number;
-  url: string;
-}
+export const pushNotificationSchema = z.object({
+  title: z.string(),
+  body: z.string(),
+  conversationId: z.number().int(),
+  messageId: z.number().int(),
+  url: z.string(),
+});
+export type PushNotificationPayload = z.output<typeof pushNotificationSchema>;

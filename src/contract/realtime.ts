@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { idSchema, ROLES } from './common.js';
+import { authenticatedUserSchema, authenticateSchema } from './auth.js';
+import { conversationSchema } from './conversations.js';
+import { socketErrorSchema } from './errors.js';
+import {
+  conversationRefSchema,
+  messageSchema,
+  readReceiptSchema,
+  type sendMessageSchema,
+  syncResultSchema,
+  syncSchema,
+} from './messages.js';
+import { userSchema } from './users.js';
+
+export const typingSchema = z.strictObject({
+  conversationId: idSchema,
+  isTyping: z.boolean({ message: 'must be true or false' }),
+});
+
+export const typingEventSchema = z.object({
+  conversationId: z.number().int(),
+  userId: z.number().int(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  isTyping: z.boolean(),
+});
+export type TypingView = z.output<typeof typingEventSchema>;
+
+export const onlineUserSchema = z.object({ userId: z.number().int(), role: z.enum(ROLES) });
+export type OnlineUser = z.output<typeof onlineUserSchema>;
+
+export const presenceEventSchema = onlineUserSchema.extend({ online: z.boolean() });
+export type PresenceEvent = z.output<typeof presenceEventSchema>;
+
+// GET /chat/presence: admins see everyone online; users see the admins online.
+export const presenceSchema = z.object({ supportOnline: z.boolean(), online: z.array(onlineUserSchema) });
+export type PresenceView = z.output<typeof presenceSchema>;
+
+type Out<S extends z.ZodType> = z.output<S>;
+type In<S extends z.ZodType> = z.input<S>;
+
+export type Ack<T> = { ok: true } & T;
+export type AckResult<T> = Ack<T> | { ok: false; error: Out<typeof socketErrorSchema> };
+type WithAck<Payload, Result> = (payload: Payload, ack?: (result: AckResult<Result>) => void) => void;
+
+// Every event the server emits on /chat, with its payload: the public contract (the seed's names).
+export interface ServerToClientEvents {
+  newMessage: (message: Out<typeof messageSchema>) => void;
+  messagesRead: (receipt: Out<typeof readReceiptSchema>) => void;
+  userTyping: (typing: Out<typeof typingEventSchema>) => void;
+  conversationUpdated: (conversation: Out<typeof conversationSchema>) => void;
+  presence: (presence: Out<typeof presenceEventSchema>) => void;
+  // Sent to this instance's sockets before it shuts down: reconnect (to another instance) and sync.
+  serverDraining: (notice: { reconnect: true }) => void;
+  // This instance lost and regained its link to the other instances (Redis): sync to catch up.
+  syncRequired: (notice: { reason: string }) => void;
+  authenticated: (session: { user: Out<typeof authenticatedUserSchema> }) => void;
+  error: (error: Out<typeof socketErrorSchema>) => void;
+}
+
+// Client → server events: payloads are what the schemas accept (z.input), acks what the server answers.
+export interface ClientToServerEvents {
+  authenticate: WithAck<In<typeof authenticateSchema>, { user: Out<typeof userSchema> | Out<typeof authenticatedUserSchema> }>;
+  sendMessage: WithAck<In<ReturnType<typeof sendMessageSchema>>, { message: Out<typeof messageSchema> }>;
+  markAsRead: WithAck<In<typeof conversationRefSchema>, Out<typeof readReceiptSchema>>;
+  typing: WithAck<In<typeof typingSchema>, object>;
+  sync: WithAck<In<typeof syncSchema>, Out<typeof syncResultSchema>>;
+}

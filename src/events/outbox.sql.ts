@@ -1,0 +1,45 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { conversationJson, messageJson } from '../database/view-json.sql.js';
+
+// The durable side of the domain events: statement parts that write an event into the outbox inside the
+// statement (or transaction) that makes it true, so a crash between the commit and the delivery loses nothing.
+// The webhook dispatcher delivers the rows; the payloads use the one SQL definition of each view.
+
+// A conversation in a webhook payload: its view without lastMessageAt (the payloads' shape since they exist).
+const conversationPayload = (c: string, u: string) => sql`(${conversationJson(c, u)}::jsonb - 'lastMessageAt')`;
+
+// For the append statement: CTE `m` (the message) and `conv` (the conversation after the update, with
+// previous_status). A message with attachments gets its message.created after they are claimed
+// (messageCreatedEventStatement), so that the event carries them.
+export function appendOutboxCte(options: { includeMessage: boolean }): SQL {
+  const message = options.includeMessage
+    ? sql`select 'message.created', jsonb_build_object(
+          'message', ${messageJson('m', 'ws')},
+          'conversation', jsonb_build_object('id', conv.id, 'userId', conv.user_id, 'status', 'ACTIVE', 'lastSeq', conv.last_seq))
+        from m join conv on conv.id = m.conversation_id join users ws on ws.id = m.sender_id
+      union all`
+    : sql``;
+  return sql`,
+  hook as (
+    insert into webhook_outbox (event, payload)
+    ${message}
+    select 'conversation.updated', jsonb_build_object(
+        'conversation', ${conversationPayload('conv', 'wu')} || jsonb_build_object('previousStatus', conv.previous_status))
+      from conv join users wu on wu.id = conv.user_id where conv.previous_status <> 'ACTIVE'
+  )`;
+}
+
+export function messageCreatedEventStatement(messageId: number): SQL {
+  return sql`insert into webhook_outbox (event, payload)
+    select 'message.created', jsonb_build_object(
+        'message', ${messageJson('m', 's')},
+        'conversation', jsonb_build_object('id', c.id, 'userId', c.user_id, 'status', c.status, 'lastSeq', c.last_seq))
+      from chat_message m join chat_conversation c on c.id = m.conversation_id join users s on s.id = m.sender_id
+      where m.id = ${messageId}`;
+}
+
+export function conversationEventStatement(event: 'conversation.created' | 'conversation.updated', conversationId: number): SQL {
+  return sql`insert into webhook_outbox (event, payload)
+    select ${event}, jsonb_build_object('conversation', ${conversationPayload('c', 'u')})
+    from chat_conversation c join users u on u.id = c.user_id where c.id = ${conversationId}`;
+}
