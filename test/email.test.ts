@@ -153,6 +153,7 @@ describe('email notifications', () => {
     const mail = await sink.waitForMail(user.email);
     assert.ok(mail.receivedAt - sentAt >= DELAY_MS, `arrived after ${mail.receivedAt - sentAt} ms, before the ${DELAY_MS} ms delay`);
     assert.equal(mail.parsed.from?.value[0]?.address, 'support@example.test');
+    assert.equal(mail.isTls, true, 'upgraded with STARTTLS');
     assert.match(mail.parsed.subject ?? '', /Alice Agent/);
     assert.match(mail.parsed.text ?? '', /Your order has shipped/);
     assert.match(mail.parsed.text ?? '', new RegExp(`${PUBLIC_URL}/\\?conversation=${message.conversationId}`));

@@ -21,9 +21,18 @@ export interface MailSender {
 
 // nodemailer speaks SMTP (STARTTLS, SMTPS, AUTH from the URL); timeouts keep one dead server from stalling
 // the dispatcher for minutes.
+// A mail server on this machine (a local relay such as Postfix, or a test sink) often offers STARTTLS with a
+// self-signed certificate; nothing crosses the network there, so its certificate is not verified. Remote
+// servers are verified (add ?tls.rejectUnauthorized=false to SMTP_URL to accept a self-signed one anyway).
+function isLoopback(smtpUrl: string): boolean {
+  const host = new URL(smtpUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export function nodemailerSender(smtpUrl: string): MailSender {
   const transport = nodemailer.createTransport({
     url: smtpUrl,
+    ...(isLoopback(smtpUrl) ? { tls: { rejectUnauthorized: false } } : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,

@@ -3,6 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
+  isTls: boolean;
   envelopeTo: string[];
   raw: Buffer;
   parsed: ParsedMail;
@@ -28,7 +29,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   let failures = 0;
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    // STARTTLS stays on (with smtp-server's self-signed certificate), as on a default local mail server.
+    disabledCommands: ['AUTH'],
     logger: false,
     closeTimeout: 500,
     onData(stream, session, callback) {
@@ -44,6 +46,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         simpleParser(raw).then(
           (parsed) => {
             mails.push({
+              isTls: session.secure,
               envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
               raw,
               parsed,
