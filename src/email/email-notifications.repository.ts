@@ -89,7 +89,7 @@ export class EmailNotificationsRepository {
     leaseMs: number,
     lookbackMs: number,
     decide: (candidate: NotificationCandidate) => ClaimDecision,
-  ): Promise<{ toSend: NotificationCandidate[]; nextWakeAt?: Date }> {
+  ): Promise<{ claimed: number; toSend: NotificationCandidate[]; nextWakeAt?: Date }> {
     return this.db.transaction(async (tx) => {
       const rows = await rawRows<CandidateRow>(
         tx,
@@ -148,7 +148,7 @@ export class EmailNotificationsRepository {
           }
         }
       }
-      return { toSend, nextWakeAt };
+      return { claimed: rows.length, toSend, nextWakeAt };
     });
   }
 

@@ -114,7 +114,7 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
     let nextDueAt: Date | undefined;
     while (!this.isStopping) {
       const now = Date.now();
-      const { toSend, nextWakeAt } = await this.notifications.claim(BATCH_SIZE, LEASE_MS, LOOKBACK_MS, (candidate) =>
+      const { claimed, toSend, nextWakeAt } = await this.notifications.claim(BATCH_SIZE, LEASE_MS, LOOKBACK_MS, (candidate) =>
         this.decide(candidate, now, isSupportOnline),
       );
       if (nextWakeAt && (!nextDueAt || nextWakeAt < nextDueAt)) {
@@ -123,7 +123,8 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
       for (const candidate of toSend) {
         await this.sendOne(candidate);
       }
-      if (toSend.length < BATCH_SIZE) {
+      // Rows judged not due (or skipped) are out of the way now: a full batch means more may be waiting.
+      if (claimed < BATCH_SIZE) {
         return nextDueAt;
       }
     }
