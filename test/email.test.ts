@@ -165,6 +165,7 @@ describe('email notifications', () => {
     );
     assert.match(replyAddressOf(mail), /^reply\+[0-9a-z-]+@reply\.example\.test$/);
     assert.equal(rawHeader(mail, 'List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
+    assert.equal(rawHeader(mail, 'Auto-Submitted'), 'auto-generated');
     assert.match(unsubscribePathOf(mail), /^\/chat\/email\/unsubscribe\?token=/);
   });
 
@@ -470,6 +471,44 @@ describe('replies by email: limits', () => {
     } finally {
       agent.close();
     }
+  });
+
+  it('keeps only the new text of an HTML-only reply, and drops automatic replies', async () => {
+    const user = await createAccount(api, 'USER');
+    const message = await send(api, admin, { userId: user.id, content: 'Question?' });
+    const headers = { 'content-type': 'message/rfc822', authorization: `Bearer ${INBOUND_SECRET}` };
+    const mailTo = (extraHeaders: string[], body: string) =>
+      [
+        `From: ${user.email}`,
+        `To: ${replyAddress(message.conversationId, user.id)}`,
+        'Subject: Re: Question?',
+        `Message-ID: <${randomUUID()}@provider.test>`,
+        ...extraHeaders,
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        body,
+        '',
+      ].join('\r\n');
+    const html = await api('POST', '/chat/inbound-email', {
+      rawBody: mailTo(
+        [],
+        '<div dir="ltr">Answer in <b>HTML</b></div><div class="gmail_quote"><div>On Mon, 7 Dec 2026 at 05:30, Support wrote:</div><blockquote>Question?</blockquote></div>',
+      ),
+      headers,
+    });
+    assert.equal(html.status, 201, JSON.stringify(html.body));
+    assert.equal(html.body.messages[0].content, 'Answer in HTML');
+    const vacation = await api('POST', '/chat/inbound-email', {
+      rawBody: mailTo(['Auto-Submitted: auto-replied'], '<p>I am on vacation until Monday.</p>'),
+      headers,
+    });
+    assert.equal(vacation.status, 201);
+    assert.deepEqual(vacation.body.messages, []);
+    const history = await api('GET', `/chat/conversations/${message.conversationId}/messages`, { token: admin.token });
+    assert.deepEqual(
+      history.body.map((item: { content: string }) => item.content),
+      ['Question?', 'Answer in HTML'],
+    );
   });
 
   it('rejects POST /chat/inbound-email bodies that are not a mail to a reply address', async () => {

@@ -204,6 +204,9 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
         'List-Unsubscribe': `<${unsubscribeUrl}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
         'X-Chat-Conversation': String(conversationId),
+        // RFC 3834: vacation responders stay quiet (people can still reply by hand).
+        'Auto-Submitted': 'auto-generated',
+        'X-Auto-Response-Suppress': 'OOF, AutoReply',
       },
     };
   }

@@ -21,6 +21,23 @@ function clientMessageIdOf(mailId: string, target: ReplyTarget): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+// Out-of-office and other automatic answers (RFC 3834 and the common non-standard headers) are not replies
+// from a person: they are accepted and dropped, never appended to a conversation.
+function isAutomatic(mail: ParsedMail): boolean {
+  const header = (name: string) => {
+    const value = mail.headers.get(name);
+    return typeof value === 'string' ? value.toLowerCase() : value === undefined ? undefined : JSON.stringify(value).toLowerCase();
+  };
+  const autoSubmitted = header('auto-submitted');
+  const precedence = header('precedence');
+  return (
+    (autoSubmitted !== undefined && !autoSubmitted.startsWith('no')) ||
+    header('x-autoreply') !== undefined ||
+    header('x-autorespond') !== undefined ||
+    (precedence !== undefined && /bulk|junk|auto_reply|list/.test(precedence))
+  );
+}
+
 function addressesOf(field: AddressObject | AddressObject[] | undefined): string[] {
   const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
   return objects.flatMap((object) => object.value.flatMap((entry) => (entry.address ? [entry.address] : [])));
@@ -105,6 +122,10 @@ export class InboundEmailService {
       throw new DomainError(ErrorCode.VALIDATION, 'The body is not a readable RFC 822 mail');
     }
     const targets = this.targetsOf(mail, envelopeRecipients);
+    if (isAutomatic(mail)) {
+      this.logger.log(`automatic reply to ${targets.length} reply address(es) dropped`);
+      return [];
+    }
     const mailId = mail.messageId ?? createHash('sha256').update(raw).digest('hex');
     const stored: MessageView[] = [];
     for (const target of targets) {
