@@ -7,6 +7,8 @@ import { DomainError, ErrorCode } from '../common/errors.js';
 import { parseInput } from '../common/validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE, type MessageView } from '../contract/messages.js';
+import { toMessageView } from '../messages/message.records.js';
+import { MessagesRepository } from '../messages/messages.repository.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { ReadReceiptsService } from '../messages/read-receipts.service.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
@@ -59,6 +61,7 @@ export class InboundEmailService {
     private readonly tokens: EmailTokens,
     private readonly users: UsersService,
     private readonly messages: MessagesService,
+    private readonly storedMessages: MessagesRepository,
     private readonly readReceipts: ReadReceiptsService,
     private readonly attachments: AttachmentsService,
     private readonly rateLimiter: RateLimiter,
@@ -165,6 +168,12 @@ export class InboundEmailService {
       throw new DomainError(ErrorCode.FORBIDDEN, 'The reply address is not valid (its account is gone)');
     }
     const actor: Actor = { id: user.id, role: user.role, email: user.email, name: user.name, expiresAt: Number.MAX_SAFE_INTEGER };
+    const clientMessageId = clientMessageIdOf(mailId, target);
+    // The same mail again (a retried delivery): answered with the stored message, its files not stored twice.
+    const already = await this.storedMessages.findByClientMessageId(actor.id, clientMessageId);
+    if (already) {
+      return toMessageView(already);
+    }
     await this.rateLimiter.consume(
       { name: 'inbound email', limit: this.config.email.inboundPerMinute, windowMs: 60_000 },
       `conversation:${target.conversationId}`,
@@ -173,7 +182,7 @@ export class InboundEmailService {
     const attachmentIds = await this.storeAttachments(actor, mail);
     const input = parseInput(
       this.messages.sendSchema,
-      { conversationId: target.conversationId, content, clientMessageId: clientMessageIdOf(mailId, target), attachmentIds },
+      { conversationId: target.conversationId, content, clientMessageId, attachmentIds },
       'email reply',
     );
     let message: MessageView;
