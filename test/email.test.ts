@@ -552,6 +552,11 @@ describe('email notifications to admins', () => {
     const mail = await sink.waitForMail(DEMO_ADMIN.email);
     assert.match(mail.parsed.subject ?? '', /New conversation from Nora Newcomer/);
     assert.match(mail.parsed.text ?? '', /Is anyone there\?/);
+    // The admin answers by email: the reply is the admin's message in that conversation.
+    await sendReplyBySmtp(server, { from: DEMO_ADMIN.email, to: replyAddressOf(mail), text: 'Yes, how can I help?\n\n> Is anyone there?' });
+    const own = await api('GET', '/chat/conversations', { token: user.token });
+    assert.equal(own.body[0].lastMessage.content, 'Yes, how can I help?');
+    assert.equal(own.body[0].lastMessage.sender.role, 'ADMIN');
 
     const online = await connectAs(server.url, demoAdmin);
     try {
