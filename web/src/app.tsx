@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { AuthPage } from './auth/auth-page.js';
+import { ConversationsProvider } from './conversations/conversations-provider.js';
 import { InboxPage } from './inbox/inbox-page.js';
 import { AppShell } from './layout/app-shell.js';
 import { ChatConnectionProvider } from './realtime/connection-context.js';
@@ -41,7 +42,9 @@ export function App() {
   }
   return (
     <ChatConnectionProvider key={session.accessToken} token={session.accessToken} onSessionEnded={end}>
-      <AppShell>{session.user.role === 'ADMIN' ? <InboxPage path={path} /> : <UserChatPage />}</AppShell>
+      <ConversationsProvider>
+        <AppShell>{session.user.role === 'ADMIN' ? <InboxPage path={path} /> : <UserChatPage />}</AppShell>
+      </ConversationsProvider>
     </ChatConnectionProvider>
   );
 }

@@ -30,3 +30,9 @@ export class ApiError extends Error {
 function isHttpErrorBody(body: unknown): body is HttpErrorBody {
   return typeof body === 'object' && body !== null && 'code' in body && 'message' in body;
 }
+
+// What to tell a person about a failed request: the wording given for its code, else the server's own message
+// (written for people), else the fallback when there was no answer from the server at all.
+export function errorText(error: unknown, fallback: string, byCode: Partial<Record<ApiErrorCode, string>> = {}): string {
+  return error instanceof ApiError ? (byCode[error.code] ?? error.message) : fallback;
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../api/api-error.js';
+import { ApiError, errorText } from '../api/api-error.js';
 import { useServerOptions } from '../api/server-options.js';
 import type { AttachmentView } from '@contract/messages';
 import { UploadAbortedError } from '../api/upload.js';
@@ -28,16 +28,12 @@ export interface Uploads {
 let uploadCount = 0;
 
 function failureOf(error: unknown, maxBytes: number): string {
-  if (error instanceof ApiError) {
-    if (error.code === 'UNSUPPORTED_MEDIA_TYPE') {
-      return 'This type of file cannot be sent';
-    }
-    if (error.code === 'PAYLOAD_TOO_LARGE' || error.status === 413) {
-      return `Too large: files can be up to ${formatFileSize(maxBytes)}`;
-    }
-    return error.message;
+  const tooLarge = `Too large: files can be up to ${formatFileSize(maxBytes)}`;
+  // A proxy may refuse a large body itself, without our JSON error.
+  if (error instanceof ApiError && error.status === 413) {
+    return tooLarge;
   }
-  return 'The upload failed';
+  return errorText(error, 'The upload failed', { UNSUPPORTED_MEDIA_TYPE: 'This type of file cannot be sent', PAYLOAD_TOO_LARGE: tooLarge });
 }
 
 // Pasted screenshots arrive as "image.png"; a time in the name tells several apart in the thread.

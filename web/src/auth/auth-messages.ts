@@ -1,4 +1,4 @@
-import { ApiError, type ApiErrorCode } from '../api/api-error.js';
+import { ApiError, type ApiErrorCode, errorText } from '../api/api-error.js';
 
 const MESSAGES: Partial<Record<ApiErrorCode, string>> = {
   UNAUTHORIZED: 'Invalid email or password.',
@@ -9,11 +9,8 @@ const MESSAGES: Partial<Record<ApiErrorCode, string>> = {
 
 // What to tell a person whose sign-in or sign-up was refused.
 export function authFailureMessage(error: unknown): string {
-  if (!(error instanceof ApiError)) {
-    return 'Something went wrong. Please try again.';
-  }
-  if (error.code === 'VALIDATION' && error.issues.length > 0) {
+  if (error instanceof ApiError && error.code === 'VALIDATION' && error.issues.length > 0) {
     return error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
   }
-  return MESSAGES[error.code] ?? error.message;
+  return errorText(error, 'Something went wrong. Please try again.', MESSAGES);
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError } from '../api/api-error.js';
+import { errorText } from '../api/api-error.js';
 import { ROUTES } from '../routing/routes.js';
 import { navigate } from '../routing/use-route.js';
 import { useSignedIn } from '../session/session-context.js';
@@ -66,7 +66,7 @@ export function ConversationPane({ conversationId, focusMessageId, onMarkedRead 
         setIsChangingStatus(false);
       },
       (error: unknown) => {
-        setStatusFailure(error instanceof ApiError ? error.message : 'The status could not be changed.');
+        setStatusFailure(errorText(error, 'The status could not be changed.'));
         setIsChangingStatus(false);
       },
     );

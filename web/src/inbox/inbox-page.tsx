@@ -1,9 +1,10 @@
-import { type KeyboardEvent, useId, useState } from 'react';
+import { useState } from 'react';
 import type { ConversationStatus } from '../api/api-client.js';
 import type { SearchResultView } from '@contract/search';
 import { useDocumentTitle } from '../document-title.js';
 import { conversationRoute, inboxSelectionOf, ROUTES } from '../routing/routes.js';
 import { navigate } from '../routing/use-route.js';
+import { SearchBox } from '../search/search-box.js';
 import { SearchResults } from '../search/search-results.js';
 import { useMessageSearch } from '../search/use-message-search.js';
 import { useSignedIn } from '../session/session-context.js';
@@ -32,8 +33,6 @@ export function InboxPage({ path }: { path: string }) {
   const list = useConversationList({ status, q });
   const openId = selection.kind === 'conversation' ? selection.id : undefined;
   const unread = useUnreadCounts(openId, usePageVisible());
-  const searchId = useId();
-  const messageSearchId = useId();
   const [messageQuery, setMessageQuery] = useState('');
   const messageSearch = useMessageSearch(useDebounced(messageQuery, SEARCH_DELAY_MS));
   const isSearchingMessages = messageQuery.trim() !== '';
@@ -44,12 +43,6 @@ export function InboxPage({ path }: { path: string }) {
   const openHit = (hit: SearchResultView) => {
     setJump({ conversationId: hit.conversation.id, messageId: hit.message.id });
     navigate(conversationRoute(hit.conversation.id));
-  };
-  const onMessageSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      setMessageQuery('');
-    }
   };
   useDocumentTitle('Inbox', unread.total);
 
@@ -65,17 +58,12 @@ export function InboxPage({ path }: { path: string }) {
           </button>
         </div>
         <div className={styles.tools}>
-          <label htmlFor={messageSearchId} className="visually-hidden">
-            Search messages
-          </label>
-          <input
-            id={messageSearchId}
-            type="search"
-            className={styles.search}
+          <SearchBox
+            label="Search messages"
             placeholder="Search messages"
             value={messageQuery}
-            onChange={(event) => setMessageQuery(event.target.value)}
-            onKeyDown={onMessageSearchKey}
+            onChange={setMessageQuery}
+            className={styles.search}
           />
           {/* Status and name filters apply to the conversation list, not to message hits. */}
           {!isSearchingMessages && (
@@ -93,16 +81,12 @@ export function InboxPage({ path }: { path: string }) {
                   </button>
                 ))}
               </div>
-              <label htmlFor={searchId} className="visually-hidden">
-                Search by user name or email
-              </label>
-              <input
-                id={searchId}
-                type="search"
-                className={styles.search}
+              <SearchBox
+                label="Search by user name or email"
                 placeholder="Search name or email"
                 value={search}
-                onChange={(event) => setSearch(event.target.value)}
+                onChange={setSearch}
+                className={styles.search}
               />
             </>
           )}

@@ -1,16 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ConversationListItem } from '@contract/conversations';
+import { useConversationsStore } from '../conversations/conversations-provider.js';
 import { useChatConnection } from '../realtime/connection-context.js';
-import { useSocketEvent } from '../realtime/use-socket-event.js';
 import { useSignedIn } from '../session/session-context.js';
-import {
-  appendPage,
-  type ListFilter,
-  matchesFilter,
-  upsertConversation,
-  withConversation,
-  withMessage,
-} from './conversation-list-state.js';
+import { byActivity, type ListFilter, matchesFilter } from './conversation-list-state.js';
 
 export interface ConversationList {
   items: ConversationListItem[];
@@ -21,21 +14,21 @@ export interface ConversationList {
   reload(): void;
 }
 
-// The inbox list: the first page for the filter, kept live by socket events, refetched after a reconnect.
+// The inbox list: which conversations the filter's pages hold (their data is the store's, kept live by socket
+// events), plus conversations that events bring and the filter wants; refetched after a reconnect.
 export function useConversationList(filter: ListFilter): ConversationList {
   const { api } = useSignedIn();
   const { catchUps } = useChatConnection();
-  const [items, setItems] = useState<ConversationListItem[]>([]);
+  const store = useConversationsStore();
+  const [members, setMembers] = useState<ReadonlySet<number>>(new Set());
   const [next, setNext] = useState<string>();
   const [load, setLoad] = useState<ConversationList['load']>('loading');
   const [isLoadingMore, setIsLoadingMore] = useState(false);
   const [reloads, setReloads] = useState(0);
-  const itemsRef = useRef(items);
   const filterRef = useRef(filter);
-  // Conversations changed by events since the current fetch began: its answer may predate them.
+  // Conversations events touched since the current fetch began: its answer may predate them, so they stay.
   const touchedSinceFetch = useRef(new Set<number>());
   useEffect(() => {
-    itemsRef.current = items;
     filterRef.current = filter;
   });
 
@@ -47,8 +40,9 @@ export function useConversationList(filter: ListFilter): ConversationList {
     api.conversations({ status, q: q.trim() || undefined }).then(
       (page) => {
         if (isCurrent) {
+          store.offer(page.items);
           const touched = touchedSinceFetch.current;
-          setItems((current) => current.filter((item) => touched.has(item.id)).reduce(upsertConversation, page.items));
+          setMembers((current) => new Set([...page.items.map((item) => item.id), ...[...current].filter((id) => touched.has(id))]));
           setNext(page.next);
           setLoad('ready');
         }
@@ -58,33 +52,21 @@ export function useConversationList(filter: ListFilter): ConversationList {
     return () => {
       isCurrent = false;
     };
-  }, [api, status, q, catchUps, reloads]);
+  }, [api, store, status, q, catchUps, reloads]);
 
-  // A conversation this page has not got: fetched whole (with its unread count), kept if the filter wants it.
-  const fetchAndInsert = useCallback(
-    (conversationId: number) => {
-      api.conversation(conversationId).then(
-        (item) => matchesFilter(item, filterRef.current) && setItems((current) => upsertConversation(current, item)),
-        () => undefined,
-      );
-    },
-    [api],
+  useEffect(
+    () =>
+      store.onArrival((conversationId) => {
+        touchedSinceFetch.current.add(conversationId);
+        setMembers((current) => {
+          const item = store.get(conversationId);
+          return current.has(conversationId) || !item || !matchesFilter(item, filterRef.current)
+            ? current
+            : new Set(current).add(conversationId);
+        });
+      }),
+    [store],
   );
-
-  // Merged inside the state update: two events in one tick must both see the other's change.
-  const update = (conversationId: number, change: (item: ConversationListItem) => ConversationListItem) => {
-    touchedSinceFetch.current.add(conversationId);
-    if (!itemsRef.current.some((item) => item.id === conversationId)) {
-      fetchAndInsert(conversationId);
-      return;
-    }
-    setItems((current) => {
-      const known = current.find((item) => item.id === conversationId);
-      return known ? upsertConversation(current, change(known)) : current;
-    });
-  };
-  useSocketEvent('newMessage', (message) => update(message.conversationId, (item) => withMessage(item, message)));
-  useSocketEvent('conversationUpdated', (conversation) => update(conversation.id, (item) => withConversation(item, conversation)));
 
   const loadMore = useCallback(() => {
     if (!next || isLoadingMore) {
@@ -93,14 +75,16 @@ export function useConversationList(filter: ListFilter): ConversationList {
     setIsLoadingMore(true);
     api.conversations({}, next).then(
       (page) => {
-        setItems((current) => appendPage(current, page.items));
+        store.offer(page.items);
+        setMembers((current) => new Set([...current, ...page.items.map((item) => item.id)]));
         setNext(page.next);
         setIsLoadingMore(false);
       },
       () => setIsLoadingMore(false),
     );
-  }, [api, next, isLoadingMore]);
+  }, [api, store, next, isLoadingMore]);
 
   const reload = useCallback(() => setReloads((count) => count + 1), []);
+  const items = [...members].flatMap((id) => store.get(id) ?? []).sort(byActivity);
   return { items, load, hasMore: next !== undefined, isLoadingMore, loadMore, reload };
 }

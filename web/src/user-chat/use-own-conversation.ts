@@ -1,81 +1,61 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ConversationView } from '@contract/conversations';
-import { isFresher, laterOf } from '../conversations/freshness.js';
+import { useConversationsStore } from '../conversations/conversations-provider.js';
 import { useChatConnection } from '../realtime/connection-context.js';
-import { useSocketEvent } from '../realtime/use-socket-event.js';
 import { useSignedIn } from '../session/session-context.js';
 
 export type OwnConversation = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; conversation?: ConversationView };
 
-// The one to show: a later conversation replaces the current one; a later copy of the same one updates it.
-function preferred(candidate: ConversationView, current: ConversationView | undefined): ConversationView {
-  if (!current) {
-    return candidate;
-  }
-  if (candidate.id === current.id) {
-    return isFresher(candidate, current) ? candidate : current;
-  }
-  return Date.parse(candidate.lastMessageAt) >= Date.parse(current.lastMessageAt) ? candidate : current;
+// The latest of the user's conversations: a conversation started for them later (by an admin, or by their own
+// first message) takes the place of the one before.
+function latest(conversations: ConversationView[]): ConversationView | undefined {
+  return conversations.reduce<ConversationView | undefined>(
+    (best, candidate) =>
+      !best ||
+      Date.parse(candidate.lastMessageAt) - Date.parse(best.lastMessageAt) > 0 ||
+      (candidate.lastMessageAt === best.lastMessageAt && candidate.id > best.id)
+        ? candidate
+        : best,
+    undefined,
+  );
 }
 
-// A user sees one thread with Support: their latest conversation. A conversation started for them later
-// (by an admin, or by their own first message) takes its place.
+// A user sees one thread with Support: their latest conversation, from the store (kept live by socket events).
 export function useOwnConversation(): OwnConversation & { adopt(conversationId: number): void; reload(): void } {
   const { api } = useSignedIn();
   const { catchUps } = useChatConnection();
-  const [value, setValue] = useState<OwnConversation>({ state: 'loading' });
+  const store = useConversationsStore();
+  const [load, setLoad] = useState<'loading' | 'failed' | 'ready'>('loading');
   const [loadCount, setLoadCount] = useState(0);
-
-  // Every copy, fetched or pushed, goes through here: whichever order they land in, the latest state wins.
-  const offer = useCallback((candidate: ConversationView | undefined) => {
-    setValue((current) => {
-      const known = current.state === 'ready' ? current.conversation : undefined;
-      return { state: 'ready', conversation: candidate ? preferred(candidate, known) : known };
-    });
-  }, []);
 
   useEffect(() => {
     let isCurrent = true;
     api.conversations({ limit: 1 }).then(
-      (page) => isCurrent && offer(page.items[0]),
-      () => isCurrent && setValue((current) => (current.state === 'ready' ? current : { state: 'failed' })),
+      (page) => {
+        if (isCurrent) {
+          store.offer(page.items);
+          setLoad('ready');
+        }
+      },
+      () => isCurrent && setLoad((current) => (current === 'ready' ? current : 'failed')),
     );
     return () => {
       isCurrent = false;
     };
-  }, [api, offer, catchUps, loadCount]);
+  }, [api, store, catchUps, loadCount]);
 
   const adopt = useCallback(
     (conversationId: number) => {
-      api.conversation(conversationId).then(offer, () => undefined);
+      api.conversation(conversationId).then(
+        (item) => store.offer([item]),
+        () => undefined,
+      );
     },
-    [api, offer],
+    [api, store],
   );
-
-  useSocketEvent('conversationUpdated', offer);
-  useSocketEvent('newMessage', (message) => {
-    const known = value.state === 'ready' ? value.conversation : undefined;
-    if (known?.id !== message.conversationId) {
-      adopt(message.conversationId);
-      return;
-    }
-    // Merged into the current state, not `known`: a status change may have landed in the same tick.
-    setValue((current) => {
-      if (current.state !== 'ready' || current.conversation?.id !== message.conversationId) {
-        return current;
-      }
-      const conversation = current.conversation;
-      return {
-        state: 'ready',
-        conversation: {
-          ...conversation,
-          lastMessageAt: laterOf(message.createdAt, conversation.lastMessageAt),
-          lastSeq: Math.max(conversation.lastSeq, message.seq),
-        },
-      };
-    });
-  });
-
   const reload = useCallback(() => setLoadCount((count) => count + 1), []);
+
+  const conversation = latest(store.all());
+  const value: OwnConversation = load === 'ready' || conversation ? { state: 'ready', conversation } : { state: load };
   return { ...value, adopt, reload };
 }

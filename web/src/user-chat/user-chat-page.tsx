@@ -1,7 +1,8 @@
-import { type KeyboardEvent, useId, useState } from 'react';
+import { useState } from 'react';
 import type { SearchResultView } from '@contract/search';
 import { useDebounced } from '../inbox/use-debounced.js';
 import { ROUTES } from '../routing/routes.js';
+import { SearchBox } from '../search/search-box.js';
 import { SearchResults } from '../search/search-results.js';
 import { useMessageSearch } from '../search/use-message-search.js';
 import { useSignedIn } from '../session/session-context.js';
@@ -18,18 +19,11 @@ export function UserChatPage() {
   const [query, setQuery] = useState('');
   const search = useMessageSearch(useDebounced(query, SEARCH_DELAY_MS), conversation?.id);
   const [focusMessageId, setFocusMessageId] = useState<number>();
-  const searchId = useId();
   const isSearching = conversation !== undefined && query.trim() !== '';
 
   const openHit = (hit: SearchResultView) => {
     setFocusMessageId(hit.message.id);
     setQuery('');
-  };
-  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      setQuery('');
-    }
   };
 
   return (
@@ -40,20 +34,7 @@ export function UserChatPage() {
             Support
           </h1>
           {conversation && (
-            <>
-              <label htmlFor={searchId} className="visually-hidden">
-                Search messages
-              </label>
-              <input
-                id={searchId}
-                type="search"
-                className={styles.search}
-                placeholder="Search messages"
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
-                onKeyDown={onSearchKey}
-              />
-            </>
+            <SearchBox label="Search messages" placeholder="Search messages" value={query} onChange={setQuery} className={styles.search} />
           )}
         </div>
         {conversation?.status === 'CLOSED' && (
