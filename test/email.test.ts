@@ -397,6 +397,9 @@ describe('email notifications: retries', () => {
     // Two failures: retried after about 1 s and 2 s (±25 %).
     assert.ok(mail.receivedAt - sentAt >= DELAY_MS + 2_000, `arrived after ${mail.receivedAt - sentAt} ms`);
     assert.match(mail.parsed.text ?? '', /Delivered in the end/);
+    const metrics = await api('GET', '/metrics');
+    assert.match(String(metrics.body), /chat_emails_total\{kind="reply",outcome="failed"\} 2/);
+    assert.match(String(metrics.body), /chat_emails_total\{kind="reply",outcome="sent"\} 1/);
     assert.equal((await mailsAfterQuietPeriod(sink, user.email, 1_500)).length, 1);
   });
 });

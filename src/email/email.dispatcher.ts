@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, type EmailConfig } from '../config/config.js';
+import { Counter } from 'prom-client';
 import { DomainEvents } from '../events/domain-events.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { continueConversationUrl } from './continue-link.js';
 import { emailRetryDelayMs } from './email-backoff.js';
@@ -36,6 +38,7 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
   private readonly email: EmailConfig;
   private readonly pollMs: number;
   private readonly messageIdDomain: string;
+  private readonly emails: Counter<'kind' | 'outcome'>;
 
   constructor(
     private readonly notifications: EmailNotificationsRepository,
@@ -43,9 +46,16 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
     private readonly events: DomainEvents,
     private readonly tokens: EmailTokens,
     @Inject(MAIL_SENDER) private readonly sender: MailSender | null,
+    metrics: MetricsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.email = config.email;
+    this.emails = new Counter({
+      name: 'chat_emails_total',
+      help: 'Notification email attempts: sent, failed (retried later) or given up',
+      labelNames: ['kind', 'outcome'],
+      registers: [metrics.registry],
+    });
     // Timers wake the dispatcher when a message becomes due; polling covers other instances' messages.
     this.pollMs = Math.min(5_000, Math.max(200, Math.floor(this.email.notifyDelayMs / 2)));
     this.messageIdDomain =
@@ -157,19 +167,23 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
       return;
     }
     const { conversationId, recipient } = candidate;
+    const kind = recipient.role === 'ADMIN' ? 'new-conversation' : 'reply';
     try {
       await sender.send(this.compose(candidate));
+      this.emails.inc({ kind, outcome: 'sent' });
       await this.notifications.markSent(conversationId, recipient.id, last.seq);
     } catch (error) {
       const failure = error instanceof Error ? error.message : String(error);
       const attempts = candidate.attempts + 1;
       if (attempts >= MAX_ATTEMPTS) {
+        this.emails.inc({ kind, outcome: 'given-up' });
         this.logger.error(
           `email to user ${recipient.id} about conversation ${conversationId} failed ${attempts} times, giving up: ${failure}`,
         );
         await this.notifications.markSent(conversationId, recipient.id, last.seq);
         return;
       }
+      this.emails.inc({ kind, outcome: 'failed' });
       const retryInMs = emailRetryDelayMs(attempts);
       this.logger.warn(
         `email to user ${recipient.id} about conversation ${conversationId} failed (attempt ${attempts}, next in ${retryInMs} ms): ${failure}`,

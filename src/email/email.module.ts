@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { EventsModule } from '../events/events.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { PresenceModule } from '../presence/presence.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -20,7 +21,7 @@ import { RawMailBodyParsers } from './raw-mail-body.js';
 // Email notifications for unread messages (SMTP_URL), and replies by email (INBOUND_SMTP_PORT and/or
 // POST /chat/inbound-email).
 @Module({
-  imports: [EventsModule, RateLimitModule, AuthModule, UsersModule, MessagesModule, PresenceModule, AttachmentsModule],
+  imports: [EventsModule, MetricsModule, RateLimitModule, AuthModule, UsersModule, MessagesModule, PresenceModule, AttachmentsModule],
   controllers: [EmailController],
   providers: [
     { provide: EmailTokens, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new EmailTokens(config.auth.jwtSecret) },
