@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
+import sharp from 'sharp';
 import type { MessageView } from '../src/contract/messages.js';
 import { loadConfig } from '../src/config/config.js';
 import { DATABASE, type Database } from '../src/database/database.js';
@@ -75,6 +76,12 @@ function sendReplyBySmtp(
   assert.ok(port, 'inbound SMTP is listening');
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   return transport.sendMail({ subject: 'Re: your conversation', ...mail });
+}
+
+function tinyPng(): Promise<Buffer> {
+  return sharp({ create: { width: 4, height: 3, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
 }
 
 function database(server: TestServer): Database {
@@ -290,14 +297,24 @@ describe('email notifications', () => {
           to: replyAddressOf(mail),
           messageId: mailId,
           text: 'Yes, it works now.\n\nOn Mon, 7 Dec 2026, Support <support@example.test> wrote:\n> Did that fix it?',
-          attachments: [{ filename: 'notes.txt', content: Buffer.from('plain text notes\n') }],
+          attachments: [
+            { filename: 'notes.txt', content: Buffer.from('plain text notes\n') },
+            { filename: 'screenshot.png', content: await tinyPng() },
+            // Not a type a message may carry: left out, the rest of the reply still arrives.
+            { filename: 'setup.exe', content: Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00]) },
+          ],
         }),
       ]);
       assert.equal(incoming.content, 'Yes, it works now.');
       assert.equal(incoming.senderId, user.id);
       assert.equal(incoming.sender.role, 'USER');
-      assert.equal(incoming.attachments.length, 1);
-      assert.equal(incoming.attachments[0]?.fileName, 'notes.txt');
+      assert.deepEqual(
+        incoming.attachments.map((attachment) => [attachment.fileName, attachment.contentType, attachment.width]),
+        [
+          ['notes.txt', 'text/plain', null],
+          ['screenshot.png', 'image/png', 4],
+        ],
+      );
       // The same mail delivered again stores nothing new.
       await sendReplyBySmtp(server, { from: user.email, to: replyAddressOf(mail), messageId: mailId, text: 'Yes, it works now.' });
       const history = await api('GET', `/chat/conversations/${message.conversationId}/messages`, { token: admin.token });
