@@ -23,6 +23,7 @@ export const LAYERS = [
       'push',
       'email',
       'assignment',
+      'collision',
       'canned-responses',
       'ratings',
       'reports',

@@ -2,6 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { AssignmentModule } from './assignment/assignment.module.js';
+import { CannedResponsesModule } from './canned-responses/canned-responses.module.js';
+import { RatingsModule } from './ratings/ratings.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { type AppConfig } from './config/config.js';
@@ -51,6 +55,12 @@ export class AppModule {
         PushModule,
         SearchModule,
         AttachmentsModule,
+        // Agent workflow (issue 13).
+        AssignmentModule,
+        CannedResponsesModule,
+        RatingsModule,
+        ReportsModule,
+        // Email notifications and replies by email (issue 14).
         EmailModule,
       ],
       controllers: [HealthController, WebAppController],

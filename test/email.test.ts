@@ -234,13 +234,13 @@ describe('email notifications', () => {
 
   it('never emails private notes', async () => {
     const user = await createAccount(api, 'USER');
-    const note = await send(api, admin, { userId: user.id, content: 'internal: customer is difficult' });
-    await rawRows(database(server), sql`update chat_message set is_private = true where id = ${note.id}`);
-    await send(api, admin, { conversationId: note.conversationId, content: 'Happy to help!' });
+    const first = await send(api, admin, { userId: user.id, content: 'Happy to help!' });
+    await send(api, admin, { conversationId: first.conversationId, content: 'internal: customer is difficult', isPrivate: true });
     const mail = await sink.waitForMail(user.email);
     assert.match(mail.parsed.text ?? '', /Happy to help!/);
     assert.ok(!(mail.parsed.text ?? '').includes('internal'), mail.parsed.text);
     assert.ok(!htmlOf(mail).includes('internal'));
+    assert.match(mail.parsed.subject ?? '', /New reply from/);
   });
 
   it('turns emails off with the one-click unsubscribe link, and rejects a forged link', async () => {
@@ -584,6 +584,45 @@ describe('email notifications to admins', () => {
       await send(api, other, { content: 'Second customer' });
       const mails = await mailsAfterQuietPeriod(sink, DEMO_ADMIN.email, DELAY_MS * 4);
       assert.equal(mails.length, 1, mails.map((item) => item.parsed.subject).join(', '));
+    } finally {
+      online.close();
+    }
+  });
+});
+
+describe('email notifications to an assigned admin', () => {
+  let sink: SmtpSink;
+  let server: TestServer;
+
+  before(async () => {
+    sink = await startSmtpSink();
+    server = await startServer(emailEnv(sink, { ADMIN_EMAIL_NOTIFICATIONS: 'true', INBOUND_SMTP_PORT: '' }));
+  });
+
+  after(async () => {
+    await server?.close();
+    await sink?.close();
+  });
+
+  it('emails the assignee who is offline when their conversation gets a message', async () => {
+    const api = apiClient(server.url);
+    const demoAdmin = await login(api, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const assignee = await createAccount(api, 'ADMIN', 'Bea Assignee');
+    const user = await createAccount(api, 'USER', 'Walt Waiting');
+    // Another admin is online: no "new conversation" email, but the assignee is offline.
+    const online = await connectAs(server.url, demoAdmin);
+    try {
+      const first = await send(api, user, { content: 'Hello?' });
+      const assigned = await api('PATCH', `/chat/conversations/${first.conversationId}`, {
+        token: demoAdmin.token,
+        body: { assigneeId: assignee.id },
+      });
+      assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
+      await send(api, user, { conversationId: first.conversationId, content: 'Still there?' });
+      const mail = await sink.waitForMail(assignee.email);
+      assert.match(mail.parsed.subject ?? '', /Walt Waiting is waiting for you/);
+      assert.match(mail.parsed.text ?? '', /Still there\?/);
+      assert.equal((await mailsAfterQuietPeriod(sink, DEMO_ADMIN.email, DELAY_MS * 2)).length, 0);
     } finally {
       online.close();
     }

@@ -154,6 +154,7 @@ describe('bad input over HTTP', () => {
       'isRead',
       'createdAt',
       'clientMessageId',
+      'isPrivate',
       'sender',
       'attachments',
     ]);

@@ -169,6 +169,8 @@ describe('webhooks: delivery to a receiver', () => {
         createdAt: undefined,
         updatedAt: undefined,
         user: { id: user.id, name: user.name, email: user.email },
+        assignee: null,
+        rating: null,
       },
     );
     for (const delivery of all) {

@@ -18,9 +18,11 @@ export class AttachmentsRepository {
   }
 
   // The attachment and, once it is attached, the conversation of its message.
-  async findWithConversation(id: string): Promise<{ attachment: AttachmentRow; conversationId: number | null } | undefined> {
+  async findWithConversation(
+    id: string,
+  ): Promise<{ attachment: AttachmentRow; conversationId: number | null; isPrivate: boolean | null } | undefined> {
     const [row] = await this.db
-      .select({ attachment: attachments, conversationId: messages.conversationId })
+      .select({ attachment: attachments, conversationId: messages.conversationId, isPrivate: messages.isPrivate })
       .from(attachments)
       .leftJoin(messages, eq(messages.id, attachments.messageId))
       .where(eq(attachments.id, id))

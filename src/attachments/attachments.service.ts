@@ -3,7 +3,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import sharp from 'sharp';
-import { type Actor } from '../auth/actor.js';
+import { type Actor, isAdmin } from '../auth/actor.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
@@ -164,7 +164,11 @@ export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
     if (!found) {
       throw notFound('Attachment');
     }
-    const { attachment, conversationId } = found;
+    const { attachment, conversationId, isPrivate } = found;
+    // A private note's files are the admins' only, like the note.
+    if (isPrivate && !isAdmin(actor)) {
+      throw notFound('Attachment');
+    }
     if (conversationId === null) {
       // Not yet sent: only its uploader may see it.
       if (attachment.uploaderId !== actor.id) {

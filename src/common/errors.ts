@@ -9,7 +9,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: { retryAfterMs?: number; issues?: ValidationIssue[] },
+    // context: extra fields for the error body (e.g. the current assignee of a lost compare-and-set).
+    readonly details?: { retryAfterMs?: number; issues?: ValidationIssue[]; context?: Record<string, unknown> },
   ) {
     super(message);
   }
@@ -70,6 +71,7 @@ export function statusText(status: number): string {
 export function toHttpErrorBody(error: DomainError): HttpErrorBody {
   const statusCode = httpStatusOf(error.code);
   return {
+    ...error.details?.context,
     statusCode,
     error: statusText(statusCode),
     message: error.message,
@@ -81,6 +83,7 @@ export function toHttpErrorBody(error: DomainError): HttpErrorBody {
 
 export function toSocketError(error: DomainError): SocketError {
   return {
+    ...error.details?.context,
     code: error.code,
     message: error.message,
     ...(error.details?.issues ? { issues: error.details.issues } : {}),

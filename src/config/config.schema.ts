@@ -118,6 +118,10 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
   PRESENCE_TTL_MS: integer(3_000, 600_000).default(30_000),
+  // Agent workflow (issue 13): auto-assignment and reassignment after the assignee went offline.
+  AUTO_ASSIGN: booleanFlag.default(false),
+  AGENT_CAPACITY: integer(0, 100_000).default(10),
+  REASSIGN_AFTER_MS: integer(100, 30 * 86_400_000).default(15 * 60_000),
   // Email notifications and replies by email (issue 14).
   SMTP_URL: z
     .string()

@@ -47,6 +47,9 @@ export interface AppConfig {
   s3?: { bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   // PostgreSQL text search configuration for message search ('simple' needs no stemming and fits every language).
   searchLanguage: string;
+  // Agent workflow: round-robin auto-assignment to online admins under capacity; an assignee offline for
+  // reassignAfterMs loses the conversations waiting for an answer.
+  assignment: { autoAssign: boolean; agentCapacity: number; reassignAfterMs: number };
   // Email notifications and replies by email (issue 14).
   email: EmailConfig;
 }
@@ -184,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     searchLanguage: e.SEARCH_LANGUAGE,
+    assignment: { autoAssign: e.AUTO_ASSIGN, agentCapacity: e.AGENT_CAPACITY, reassignAfterMs: e.REASSIGN_AFTER_MS },
     // Email notifications and replies by email (issue 14).
     email: loadEmailConfig(e),
   };

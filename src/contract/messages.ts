@@ -31,18 +31,23 @@ export function sendMessageSchema(maxLength: number) {
         .refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat an attachment' })
         .optional()
         .describe(`Up to ${MAX_ATTACHMENTS_PER_MESSAGE} uploaded attachments`),
+      isPrivate: z
+        .boolean({ message: 'must be true or false' })
+        .optional()
+        .describe('Admins: a private note, shown to admins only (never to the conversation’s user)'),
       ...serverOwnedFields,
     })
     .refine((input) => (input.content ?? '').length > 0 || (input.attachmentIds ?? []).length > 0, {
       message: 'must not be empty',
       path: ['content'],
     })
-    .transform(({ conversationId, content, userId, clientMessageId, attachmentIds }) => ({
+    .transform(({ conversationId, content, userId, clientMessageId, attachmentIds, isPrivate }) => ({
       conversationId: conversationId ?? undefined,
       content: content ?? '',
       userId: userId ?? undefined,
       clientMessageId: clientMessageId?.toLowerCase(),
       attachmentIds: attachmentIds?.map((id) => id.toLowerCase()) ?? [],
+      isPrivate: isPrivate ?? false,
     }));
 }
 export type SendMessageInput = z.output<ReturnType<typeof sendMessageSchema>>;
@@ -100,6 +105,7 @@ export const messageSchema = z.object({
   isRead: z.boolean(),
   createdAt: isoDateSchema,
   clientMessageId: z.string().nullable(),
+  isPrivate: z.boolean().describe('A private note: only admins ever receive it'),
   sender: z.object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES) }),
   attachments: z.array(attachmentSchema),
 });

@@ -54,7 +54,8 @@ export const pushNotificationSchema = z.object({
   title: z.string(),
   body: z.string(),
   conversationId: z.number().int(),
-  messageId: z.number().int(),
+  // Absent for notifications that are not about one message (an assignment).
+  messageId: z.number().int().optional(),
   url: z.string(),
 });
 export type PushNotificationPayload = z.output<typeof pushNotificationSchema>;

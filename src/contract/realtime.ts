@@ -12,10 +12,12 @@ import {
   syncSchema,
 } from './messages.js';
 import { userSchema } from './users.js';
+import { viewingSchema } from './collision.js';
 
 export const typingSchema = z.strictObject({
   conversationId: idSchema,
   isTyping: z.boolean({ message: 'must be true or false' }),
+  isPrivate: z.boolean({ message: 'must be true or false' }).optional().describe('Admins: typing a private note (sent to admins only)'),
 });
 
 export const typingEventSchema = z.object({
@@ -24,6 +26,8 @@ export const typingEventSchema = z.object({
   name: z.string(),
   role: z.enum(ROLES),
   isTyping: z.boolean(),
+  // An admin typing a private note: sent to admins only.
+  isPrivate: z.boolean(),
 });
 export type TypingView = z.output<typeof typingEventSchema>;
 
@@ -36,6 +40,35 @@ export type PresenceEvent = z.output<typeof presenceEventSchema>;
 // GET /chat/presence: admins see everyone online; users see the admins online.
 export const presenceSchema = z.object({ supportOnline: z.boolean(), online: z.array(onlineUserSchema) });
 export type PresenceView = z.output<typeof presenceSchema>;
+
+// Agent workflow (issue 13).
+const namedSchema = z.object({ id: z.number().int(), name: z.string() });
+
+export const assignedEventSchema = z.object({
+  conversation: conversationSchema,
+  assignedBy: namedSchema.nullable().describe('null: the server assigned it (auto-assignment)'),
+  url: z.string(),
+});
+export type AssignedEvent = z.output<typeof assignedEventSchema>;
+
+export const mentionedEventSchema = z.object({
+  conversationId: z.number().int(),
+  messageId: z.number().int(),
+  message: messageSchema,
+  mentionedBy: namedSchema,
+  url: z.string(),
+});
+export type MentionedEvent = z.output<typeof mentionedEventSchema>;
+
+export const agentViewingEventSchema = z.object({
+  conversationId: z.number().int(),
+  userId: z.number().int(),
+  name: z.string(),
+  isViewing: z.boolean(),
+});
+export type AgentViewingEvent = z.output<typeof agentViewingEventSchema>;
+
+export const viewersAckSchema = z.object({ viewers: z.array(z.object({ userId: z.number().int(), name: z.string() })) });
 
 type Out<S extends z.ZodType> = z.output<S>;
 type In<S extends z.ZodType> = z.input<S>;
@@ -51,6 +84,12 @@ export interface ServerToClientEvents {
   userTyping: (typing: Out<typeof typingEventSchema>) => void;
   conversationUpdated: (conversation: Out<typeof conversationSchema>) => void;
   presence: (presence: Out<typeof presenceEventSchema>) => void;
+  // To an admin someone else (or auto-assignment) assigned a conversation to.
+  assigned: (event: Out<typeof assignedEventSchema>) => void;
+  // To an admin named with @name in a private note.
+  mentioned: (event: Out<typeof mentionedEventSchema>) => void;
+  // To the other admins: an admin opened or left a conversation (collision).
+  agentViewing: (event: Out<typeof agentViewingEventSchema>) => void;
   // Sent to this instance's sockets before it shuts down: reconnect (to another instance) and sync.
   serverDraining: (notice: { reconnect: true }) => void;
   // This instance lost and regained its link to the other instances (Redis): sync to catch up.
@@ -66,4 +105,5 @@ export interface ClientToServerEvents {
   markAsRead: WithAck<In<typeof conversationRefSchema>, Out<typeof readReceiptSchema>>;
   typing: WithAck<In<typeof typingSchema>, object>;
   sync: WithAck<In<typeof syncSchema>, Out<typeof syncResultSchema>>;
+  viewing: WithAck<In<typeof viewingSchema>, Out<typeof viewersAckSchema>>;
 }

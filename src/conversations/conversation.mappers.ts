@@ -12,6 +12,8 @@ export function toConversationView(record: ConversationRecord): ConversationView
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
     user: record.user,
+    assignee: record.assignee,
+    rating: record.rating,
   };
 }
 

@@ -12,6 +12,15 @@ export interface ConversationRecord {
   createdAt: Date;
   updatedAt: Date;
   user: { id: number; name: string; email: string };
+  assignee: { id: number; name: string } | null;
+  // The rating of the latest closing (null until the user rates it; a new closing starts without one).
+  rating: RatingSummary | null;
+}
+
+export interface RatingSummary {
+  score: number;
+  comment: string | null;
+  createdAt: string;
 }
 
 export interface ConversationRow {
@@ -24,11 +33,17 @@ export interface ConversationRow {
   updated_at_ms: number;
   user_name: string;
   user_email: string;
+  assignee: { id: number; name: string } | null;
+  rating: RatingSummary | null;
 }
 
 // Columns of chat_conversation aliased `c` joined with its user as `u`.
 export const conversationColumns: SQL = sql`c.id, c.user_id, c.status, ${epochMs('c.last_message_at')} as last_message_at_ms, c.last_seq,
-  ${epochMs('c.created_at')} as created_at_ms, ${epochMs('c.updated_at')} as updated_at_ms, u.name as user_name, u.email as user_email`;
+  ${epochMs('c.created_at')} as created_at_ms, ${epochMs('c.updated_at')} as updated_at_ms, u.name as user_name, u.email as user_email,
+  (select json_build_object('id', a.id, 'name', a.name) from users a where a.id = c.assignee_id) as assignee,
+  (select json_build_object('score', r.score, 'comment', r.comment,
+      'createdAt', to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+    from chat_rating r where r.conversation_id = c.id and r.closing = c.close_count) as rating`;
 
 export function toConversationRecord(row: ConversationRow): ConversationRecord {
   return {
@@ -40,5 +55,7 @@ export function toConversationRecord(row: ConversationRow): ConversationRecord {
     createdAt: new Date(row.created_at_ms),
     updatedAt: new Date(row.updated_at_ms),
     user: { id: row.user_id, name: row.user_name, email: row.user_email },
+    assignee: row.assignee,
+    rating: row.rating,
   };
 }

@@ -10,6 +10,9 @@ import { nextLink } from '../common/pagination.js';
 import { idPathSchema } from '../contract/common.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import {
+  type ConversationCountsQuery,
+  conversationCountsQuerySchema,
+  conversationCountsSchema,
   type ListConversationsQuery,
   listConversationsQuerySchema,
   type UpdateConversationInput,
@@ -38,10 +41,24 @@ export class ConversationsController {
     if (page.nextCursor) {
       reply.header(
         'Link',
-        nextLink('/chat/conversations', { status: query.status, q: query.q, limit: query.limit, cursor: page.nextCursor }),
+        nextLink('/chat/conversations', {
+          status: query.status,
+          q: query.q,
+          assignee: query.assignee,
+          limit: query.limit,
+          cursor: page.nextCursor,
+        }),
       );
     }
     return page.items;
+  }
+
+  @Get('conversations/counts')
+  @ApiZodResponse(200, conversationCountsSchema)
+  @ApiOperation({ summary: 'Admins: {mine, unassigned, all} conversation counts (of one status when given), for the inbox tabs' })
+  @ApiZodQuery(conversationCountsQuerySchema)
+  counts(@CurrentActor() actor: Actor, @Query(new ZodValidationPipe(conversationCountsQuerySchema)) query: ConversationCountsQuery) {
+    return this.conversations.assignmentCounts(actor, query.status);
   }
 
   @Get('conversations/:id')
@@ -54,7 +71,10 @@ export class ConversationsController {
 
   @Patch('conversations/:id')
   @ApiZodResponse(200, conversationSchema)
-  @ApiOperation({ summary: 'Close or reopen a conversation (admins only); emits conversationUpdated' })
+  @ApiOperation({
+    summary:
+      'Close or reopen, assign or unassign (admins only; expectedAssigneeId makes the assignment a compare-and-set: 409 with the current assignee); emits conversationUpdated',
+  })
   @ApiParam({ name: 'id', type: Number })
   @ApiZodBody(updateConversationSchema)
   update(
@@ -62,7 +82,7 @@ export class ConversationsController {
     @Param(idPipe) params: { id: number },
     @Body(new ZodValidationPipe(updateConversationSchema)) body: UpdateConversationInput,
   ) {
-    return this.conversations.changeStatus(actor, params.id, body.status);
+    return this.conversations.update(actor, params.id, body);
   }
 
   @Get('unread-count')

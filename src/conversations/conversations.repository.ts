@@ -4,13 +4,19 @@ import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
 import { escapeLike, rawRows } from '../database/raw-rows.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { conversationEventStatement } from '../events/outbox.sql.js';
+import { conversationAssignedEventStatement, conversationEventStatement } from '../events/outbox.sql.js';
 import { messageJson } from '../database/view-json.sql.js';
 import type { MessageView } from '../contract/messages.js';
 import type { ConversationStatus } from '../database/schema.js';
 import { type ConversationRecord, type ConversationRow, conversationColumns, toConversationRecord } from './conversation.records.js';
 
 export class ActiveConversationExistsError extends Error {}
+export class InvalidAssigneeError extends Error {}
+
+export type AssignResult =
+  | { kind: 'missing' }
+  | { kind: 'conflict'; current: { id: number; name: string } | null }
+  | { kind: 'done'; record: ConversationRecord; changed: boolean; previousAssigneeId: number | null };
 
 // Whose unread messages count: a user counts what admins sent, admins count what the user sent.
 export type UnreadSide = { kind: 'user'; userId: number } | { kind: 'admins' };
@@ -19,13 +25,16 @@ export interface ConversationListFilter {
   userId?: number;
   status?: ConversationStatus;
   search?: string;
+  // undefined: anyone; null: unassigned; a number: that admin's.
+  assigneeId?: number | null;
   after?: { at: Date; id: number };
   limit: number;
   side: UnreadSide;
 }
 
+// A user never counts private notes (they are never shown to them).
 export function unreadCondition(side: UnreadSide): SQL {
-  return side.kind === 'admins' ? sql`m.sender_id = c.user_id` : sql`m.sender_id <> c.user_id`;
+  return side.kind === 'admins' ? sql`m.sender_id = c.user_id` : sql`m.sender_id <> c.user_id and not m.is_private`;
 }
 
 @Injectable()
@@ -60,6 +69,11 @@ export class ConversationsRepository {
     if (filter.status) {
       conditions.push(sql`c.status = ${filter.status}`);
     }
+    if (filter.assigneeId === null) {
+      conditions.push(sql`c.assignee_id is null`);
+    } else if (filter.assigneeId !== undefined) {
+      conditions.push(sql`c.assignee_id = ${filter.assigneeId}`);
+    }
     if (filter.search) {
       const pattern = `%${escapeLike(filter.search)}%`;
       conditions.push(sql`(u.name ilike ${pattern} or u.email ilike ${pattern})`);
@@ -80,8 +94,9 @@ export class ConversationsRepository {
     return rows.map((row) => ({ ...toConversationRecord(row), unreadCount: row.unread_count }));
   }
 
-  // The newest message of each conversation, as its view (built by SQL from the one definition).
-  async lastMessages(conversationIds: number[]): Promise<Map<number, MessageView>> {
+  // The newest message of each conversation, as its view (built by SQL from the one definition). Users: the
+  // newest that is not a private note (a note may hold last_seq).
+  async lastMessages(conversationIds: number[], includePrivate: boolean): Promise<Map<number, MessageView>> {
     if (conversationIds.length === 0) {
       return new Map();
     }
@@ -91,10 +106,16 @@ export class ConversationsRepository {
     );
     const rows = await rawRows<{ conversation_id: number; message: MessageView }>(
       this.db,
-      sql`select c.id as conversation_id, ${messageJson('m', 's')} as message from chat_conversation c
-          join chat_message m on m.conversation_id = c.id and m.seq = c.last_seq
-          join users s on s.id = m.sender_id
-          where c.id in (${ids})`,
+      includePrivate
+        ? sql`select c.id as conversation_id, ${messageJson('m', 's')} as message from chat_conversation c
+            join chat_message m on m.conversation_id = c.id and m.seq = c.last_seq
+            join users s on s.id = m.sender_id
+            where c.id in (${ids})`
+        : sql`select c.id as conversation_id, ${messageJson('m', 's')} as message from chat_conversation c
+            join lateral (select * from chat_message x where x.conversation_id = c.id and not x.is_private
+              order by x.seq desc limit 1) m on true
+            join users s on s.id = m.sender_id
+            where c.id in (${ids})`,
     );
     return new Map(rows.map((row) => [row.conversation_id, row.message]));
   }
@@ -128,7 +149,9 @@ export class ConversationsRepository {
           tx,
           sql`with old as (select id, status from chat_conversation where id = ${id} for update)
               update chat_conversation c set status = ${status},
-                updated_at = case when old.status = ${status} then c.updated_at else now() end
+                updated_at = case when old.status = ${status} then c.updated_at else now() end,
+                closed_at = case when old.status <> ${status} and ${status} = 'CLOSED' then now() else c.closed_at end,
+                close_count = c.close_count + case when old.status <> ${status} and ${status} = 'CLOSED' then 1 else 0 end
               from old where c.id = old.id
               returning old.status <> ${status} as changed`,
         );
@@ -148,5 +171,72 @@ export class ConversationsRepository {
       }
       throw error;
     }
+  }
+
+  // Sets the assignee under the row lock. With `expected` (compare-and-set) it changes only when the current
+  // assignee is still the expected one, so of two agents claiming at once exactly one wins.
+  async assign(
+    id: number,
+    assigneeId: number | null,
+    expected: number | null | undefined,
+    assignedById: number | null,
+  ): Promise<AssignResult> {
+    const outcome = await this.db.transaction(
+      async (tx): Promise<AssignResult | { kind: 'locked'; changed: boolean; previous: number | null }> => {
+        // The lock first, then the name: a join in the locking statement may see the user row from before the wait.
+        const [current] = await rawRows<{ assignee_id: number | null }>(
+          tx,
+          sql`select assignee_id from chat_conversation where id = ${id} for update`,
+        );
+        if (!current) {
+          return { kind: 'missing' };
+        }
+        if (expected !== undefined && current.assignee_id !== expected) {
+          const [holder] =
+            current.assignee_id === null
+              ? []
+              : await rawRows<{ id: number; name: string }>(tx, sql`select id, name from users where id = ${current.assignee_id}`);
+          return { kind: 'conflict', current: holder ?? null };
+        }
+        if (assigneeId !== null) {
+          const [assignee] = await rawRows<{ role: string }>(tx, sql`select role from users where id = ${assigneeId}`);
+          if (assignee?.role !== 'ADMIN') {
+            throw new InvalidAssigneeError();
+          }
+        }
+        if (current.assignee_id === assigneeId) {
+          return { kind: 'locked', changed: false, previous: current.assignee_id };
+        }
+        await tx.execute(
+          sql`update chat_conversation set assignee_id = ${assigneeId}, updated_at = now(),
+              assigned_at = ${assigneeId === null ? sql`null` : sql`now()`}
+            where id = ${id}`,
+        );
+        if (this.withWebhooks) {
+          await tx.execute(conversationAssignedEventStatement(id, current.assignee_id, assignedById));
+        }
+        return { kind: 'locked', changed: true, previous: current.assignee_id };
+      },
+    );
+    if (outcome.kind !== 'locked') {
+      return outcome;
+    }
+    const record = await this.findById(id);
+    return record ? { kind: 'done', record, changed: outcome.changed, previousAssigneeId: outcome.previous } : { kind: 'missing' };
+  }
+
+  // The inbox tabs: mine, unassigned and all, optionally of one status.
+  async assignmentCounts(
+    adminId: number,
+    status: ConversationStatus | undefined,
+  ): Promise<{ mine: number; unassigned: number; all: number }> {
+    const scope = status ? sql`status = ${status}` : sql`true`;
+    const [row] = await rawRows<{ mine: number; unassigned: number; all: number }>(
+      this.db,
+      sql`select count(*) filter (where assignee_id = ${adminId})::int as mine,
+            count(*) filter (where assignee_id is null)::int as unassigned, count(*)::int as "all"
+          from chat_conversation where ${scope}`,
+    );
+    return row ?? { mine: 0, unassigned: 0, all: 0 };
   }
 }

@@ -7,13 +7,32 @@ import { DomainEvents } from '../events/domain-events.js';
 import { toConversationListItem, toConversationView } from './conversation.mappers.js';
 import type { ConversationRecord } from './conversation.records.js';
 import type { ConversationListItem, ConversationView, UnreadCountView } from '../contract/conversations.js';
-import { ActiveConversationExistsError, ConversationsRepository, type UnreadSide } from './conversations.repository.js';
-import type { ListConversationsQuery } from '../contract/conversations.js';
+import {
+  ActiveConversationExistsError,
+  type AssignResult,
+  ConversationsRepository,
+  InvalidAssigneeError,
+  type UnreadSide,
+} from './conversations.repository.js';
+import type { ListConversationsQuery, UpdateConversationInput } from '../contract/conversations.js';
 
 const OWNER_CACHE_SIZE = 50_000;
 
 export function unreadSideOf(actor: Actor): UnreadSide {
   return isAdmin(actor) ? { kind: 'admins' } : { kind: 'user', userId: actor.id };
+}
+
+function assigneeFilter(actor: Actor, assignee: string | undefined): number | null | undefined {
+  switch (assignee) {
+    case undefined:
+      return undefined;
+    case 'me':
+      return actor.id;
+    case 'none':
+      return null;
+    default:
+      return Number(assignee);
+  }
 }
 
 @Injectable()
@@ -62,12 +81,16 @@ export class ConversationsService {
       userId: isAdmin(actor) ? undefined : actor.id,
       status: query.status,
       search: isAdmin(actor) ? query.q : undefined,
+      assigneeId: isAdmin(actor) ? assigneeFilter(actor, query.assignee) : undefined,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: query.limit + 1,
       side: unreadSideOf(actor),
     });
     const page = rows.slice(0, query.limit);
-    const lastMessages = await this.conversations.lastMessages(page.map((row) => row.id));
+    const lastMessages = await this.conversations.lastMessages(
+      page.map((row) => row.id),
+      isAdmin(actor),
+    );
     const last = page.at(-1);
     return {
       items: page.map((row) => toConversationListItem(row, row.unreadCount, lastMessages.get(row.id))),
@@ -79,9 +102,77 @@ export class ConversationsService {
     const conversation = await this.requireAccess(actor, conversationId);
     const [unreadCount, lastMessages] = await Promise.all([
       this.conversations.unreadCount(conversationId, unreadSideOf(actor)),
-      this.conversations.lastMessages([conversationId]),
+      this.conversations.lastMessages([conversationId], isAdmin(actor)),
     ]);
     return toConversationListItem(conversation, unreadCount, lastMessages.get(conversationId));
+  }
+
+  // PATCH: the assignee first (a lost compare-and-set changes nothing), then the status.
+  async update(actor: Actor, conversationId: number, input: UpdateConversationInput): Promise<ConversationView> {
+    if (!isAdmin(actor)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins may change a conversation');
+    }
+    let view: ConversationView | undefined;
+    if (input.assigneeId !== undefined) {
+      view = await this.assign(actor, conversationId, input.assigneeId, input.expectedAssigneeId);
+    }
+    if (input.status !== undefined) {
+      view = await this.changeStatus(actor, conversationId, input.status);
+    }
+    return view ?? toConversationView(await this.requireAccess(actor, conversationId));
+  }
+
+  // Every assignment change by an admin goes through here; the server's own (auto-assignment) publish
+  // through announceAssigned after their repository made the change.
+  async assign(actor: Actor, conversationId: number, assigneeId: number | null, expected?: number | null): Promise<ConversationView> {
+    if (!isAdmin(actor)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins may assign conversations');
+    }
+    let result: AssignResult;
+    try {
+      result = await this.conversations.assign(conversationId, assigneeId, expected, actor.id);
+    } catch (error) {
+      if (error instanceof InvalidAssigneeError) {
+        throw new DomainError(ErrorCode.VALIDATION, 'assigneeId must name an active ADMIN', {
+          issues: [{ path: 'assigneeId', message: 'must name an active ADMIN' }],
+        });
+      }
+      throw error;
+    }
+    switch (result.kind) {
+      case 'missing':
+        throw notFound();
+      case 'conflict':
+        throw new DomainError(
+          ErrorCode.CONFLICT,
+          result.current ? `Already assigned to ${result.current.name}` : 'The conversation is no longer assigned to the expected agent',
+          { context: { assignee: result.current, assigneeId: result.current?.id ?? null } },
+        );
+      case 'done': {
+        const view = toConversationView(result.record);
+        if (result.changed) {
+          this.events.publish('conversation.assigned', {
+            conversation: view,
+            previousAssigneeId: result.previousAssigneeId,
+            assignedBy: { id: actor.id, name: actor.name },
+          });
+        }
+        return view;
+      }
+    }
+  }
+
+  // For features that publish about a conversation after their own change (ratings).
+  async view(conversationId: number): Promise<ConversationView | undefined> {
+    const record = await this.conversations.findById(conversationId);
+    return record && toConversationView(record);
+  }
+
+  async announceAssigned(conversationId: number, previousAssigneeId: number | null): Promise<void> {
+    const record = await this.conversations.findById(conversationId);
+    if (record) {
+      this.events.publish('conversation.assigned', { conversation: toConversationView(record), previousAssigneeId, assignedBy: null });
+    }
   }
 
   // Every status transition goes through here (sending into a CLOSED conversation reopens it in the same
@@ -115,6 +206,13 @@ export class ConversationsService {
     if (record) {
       this.events.publish(event, { conversation: toConversationView(record) });
     }
+  }
+
+  async assignmentCounts(actor: Actor, status: ConversationStatus | undefined): Promise<{ mine: number; unassigned: number; all: number }> {
+    if (!isAdmin(actor)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins see assignment counts');
+    }
+    return this.conversations.assignmentCounts(actor.id, status);
   }
 
   async unreadCount(actor: Actor): Promise<UnreadCountView> {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -59,8 +60,15 @@ export const conversations = pgTable(
     lastSeq: integer('last_seq').notNull().default(0),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    // Agent workflow: who owns it (an ADMIN or nobody), when it was last closed, and how many times, so a
+    // rating belongs to one closing.
+    assigneeId: integer('assignee_id').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
+    assignedAt: timestampMs('assigned_at'),
+    closedAt: timestampMs('closed_at'),
+    closeCount: integer('close_count').notNull().default(0),
   },
   (table) => [
+    index('chat_conversation_assignee_idx').on(table.assigneeId, table.status),
     index('chat_conversation_user_idx').on(table.userId, table.lastMessageAt.desc(), table.id.desc()),
     index('chat_conversation_status_activity_idx').on(table.status, table.lastMessageAt.desc(), table.id.desc()),
     index('chat_conversation_activity_idx').on(table.lastMessageAt.desc(), table.id.desc()),
@@ -89,7 +97,7 @@ export const messages = pgTable(
     // Position in the conversation, given out under the conversation row lock: seq order is commit order.
     seq: integer('seq').notNull(),
     clientMessageId: uuid('client_message_id'),
-    // Private notes are seen by admins only (and never emailed).
+    // A private note: admins only, never shown to the conversation's user by any path.
     isPrivate: boolean('is_private').notNull().default(false),
     // Full-text search over content; 'simple' works for every language (no stemming).
     searchVector: tsvector('search_vector').generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, content)`),
@@ -165,6 +173,43 @@ export const pushSubscriptions = pgTable(
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
   (table) => [uniqueIndex('push_subscription_endpoint_key').on(table.endpoint), index('push_subscription_user_idx').on(table.userId)],
+);
+
+// Saved replies for admins, inserted from the composer with `/shortCode`.
+export const cannedResponses = pgTable(
+  'chat_canned_response',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    shortCode: text('short_code').notNull(),
+    content: text('content').notNull(),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('chat_canned_response_short_code_key').on(table.shortCode)],
+);
+
+// One rating per closing of a conversation (closing = the conversation's close_count when it was rated).
+export const ratings = pgTable(
+  'chat_rating',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    closing: integer('closing').notNull(),
+    score: integer('score').notNull(),
+    comment: text('comment'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('chat_rating_conversation_closing_key').on(table.conversationId, table.closing),
+    index('chat_rating_created_idx').on(table.createdAt),
+    check('chat_rating_score_check', sql`${table.score} between 1 and 5`),
+  ],
 );
 
 // Email notifications, derived from the message rows: per conversation and recipient, messages up to

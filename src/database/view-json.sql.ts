@@ -19,10 +19,13 @@ const attachmentsJson = (m: string) =>
 export const messageJson = (m: string, s: string): SQL =>
   sql.raw(`json_build_object('id', ${m}.id, 'conversationId', ${m}.conversation_id, 'seq', ${m}.seq, 'senderId', ${m}.sender_id,
     'content', ${m}.content, 'isRead', ${m}.is_read, 'createdAt', ${iso(`${m}.created_at`)}, 'clientMessageId', ${m}.client_message_id,
-    'sender', json_build_object('id', ${s}.id, 'name', ${s}.name, 'role', ${s}.role), 'attachments', ${attachmentsJson(m)})`);
+    'isPrivate', ${m}.is_private, 'sender', json_build_object('id', ${s}.id, 'name', ${s}.name, 'role', ${s}.role), 'attachments', ${attachmentsJson(m)})`);
 
 // ConversationView of chat_conversation alias `c` owned by users alias `u`.
 export const conversationJson = (c: string, u: string): SQL =>
   sql.raw(`json_build_object('id', ${c}.id, 'userId', ${c}.user_id, 'status', ${c}.status, 'lastMessageAt', ${iso(`${c}.last_message_at`)},
     'lastSeq', ${c}.last_seq, 'createdAt', ${iso(`${c}.created_at`)}, 'updatedAt', ${iso(`${c}.updated_at`)},
-    'user', json_build_object('id', ${u}.id, 'name', ${u}.name, 'email', ${u}.email))`);
+    'user', json_build_object('id', ${u}.id, 'name', ${u}.name, 'email', ${u}.email),
+    'assignee', (select json_build_object('id', a.id, 'name', a.name) from users a where a.id = ${c}.assignee_id),
+    'rating', (select json_build_object('score', r.score, 'comment', r.comment, 'createdAt', ${iso('r.created_at')})
+      from chat_rating r where r.conversation_id = ${c}.id and r.closing = ${c}.close_count))`);

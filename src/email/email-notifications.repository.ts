@@ -17,6 +17,8 @@ export interface PendingMessage {
 export interface NotificationCandidate {
   conversationId: number;
   customerName: string;
+  // The conversation's assignee (agent workflow), null when unassigned.
+  assigneeId: number | null;
   lastSeq: number;
   cursor: number;
   attempts: number;
@@ -37,6 +39,7 @@ const MAX_MESSAGES_PER_EMAIL = 50;
 
 interface CandidateRow {
   conversation_id: number;
+  assignee_id: number | null;
   customer_name: string;
   last_seq: number;
   last_emailed_seq: number;
@@ -93,7 +96,7 @@ export class EmailNotificationsRepository {
     return this.db.transaction(async (tx) => {
       const rows = await rawRows<CandidateRow>(
         tx,
-        sql`select n.conversation_id, n.last_emailed_seq, n.attempts, c.last_seq, cu.name as customer_name,
+        sql`select n.conversation_id, n.last_emailed_seq, n.attempts, c.last_seq, c.assignee_id, cu.name as customer_name,
                    r.id as recipient_id, r.role as recipient_role, r.email as recipient_email, r.name as recipient_name,
                    r.email_notifications
               from email_notification n
@@ -111,6 +114,7 @@ export class EmailNotificationsRepository {
         const candidate: NotificationCandidate = {
           conversationId: row.conversation_id,
           customerName: row.customer_name,
+          assigneeId: row.assignee_id,
           lastSeq: row.last_seq,
           cursor: row.last_emailed_seq,
           attempts: row.attempts,
@@ -152,14 +156,18 @@ export class EmailNotificationsRepository {
     });
   }
 
-  // Unread, not private, from the other side, after the cursor. For an admin only while no admin has written
-  // in the conversation yet: a new conversation nobody has picked up.
+  // Unread, not private, from the other side, after the cursor. For an admin: in a conversation assigned to
+  // them, or, when unassigned, while no admin has written in it yet (a new conversation nobody picked up).
   private async pendingFor(tx: Database, row: CandidateRow): Promise<PendingMessage[]> {
     const fromOtherSide =
       row.recipient_role === 'ADMIN'
-        ? sql`s.role = 'USER' and not exists (
-             select 1 from chat_message x join users xs on xs.id = x.sender_id
-              where x.conversation_id = m.conversation_id and xs.role = 'ADMIN')`
+        ? row.assignee_id === row.recipient_id
+          ? sql`s.role = 'USER'`
+          : row.assignee_id === null
+            ? sql`s.role = 'USER' and not exists (
+                 select 1 from chat_message x join users xs on xs.id = x.sender_id
+                  where x.conversation_id = m.conversation_id and xs.role = 'ADMIN')`
+            : sql`false`
         : sql`s.role = 'ADMIN'`;
     const rows = await rawRows<PendingRow>(
       tx,

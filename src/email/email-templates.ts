@@ -9,8 +9,9 @@ export interface EmailedMessage {
 }
 
 export interface NotificationContent {
-  // reply: agents answered a user; new-conversation: a user wrote while no admin was online.
-  kind: 'reply' | 'new-conversation';
+  // reply: agents answered a user; new-conversation: a user wrote while no admin was online; assigned: a
+  // user is waiting in a conversation assigned to the (offline) admin.
+  kind: 'reply' | 'new-conversation' | 'assigned';
   recipientName: string;
   customerName: string;
   messages: EmailedMessage[];
@@ -42,15 +43,23 @@ function subjectOf(content: NotificationContent): string {
   if (content.kind === 'new-conversation') {
     return `New conversation from ${oneLine(content.customerName)}`;
   }
+  if (content.kind === 'assigned') {
+    return `${oneLine(content.customerName)} is waiting for you`;
+  }
   return `${count === 1 ? 'New reply' : `${count} new replies`} from ${namesOf(content.messages)}`;
 }
 
 const time = (date: Date) => date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 function introOf(content: NotificationContent): string {
-  return content.kind === 'new-conversation'
-    ? `${oneLine(content.customerName)} started a conversation while no one from support was online.`
-    : `${namesOf(content.messages)} answered you in your support conversation.`;
+  switch (content.kind) {
+    case 'new-conversation':
+      return `${oneLine(content.customerName)} started a conversation while no one from support was online.`;
+    case 'assigned':
+      return `${oneLine(content.customerName)} wrote in a conversation assigned to you.`;
+    case 'reply':
+      return `${namesOf(content.messages)} answered you in your support conversation.`;
+  }
 }
 
 export function renderNotification(content: NotificationContent): RenderedEmail {

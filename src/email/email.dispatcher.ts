@@ -6,7 +6,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { continueConversationUrl } from './continue-link.js';
 import { emailRetryDelayMs } from './email-backoff.js';
-import { renderNotification } from './email-templates.js';
+import { type NotificationContent, renderNotification } from './email-templates.js';
 import { EmailTokens } from './email-tokens.js';
 import { type ClaimDecision, EmailNotificationsRepository, type NotificationCandidate } from './email-notifications.repository.js';
 import { MAIL_SENDER, type MailSender } from './mail-sender.js';
@@ -120,12 +120,12 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
   private async sendDue(): Promise<Date | undefined> {
     await this.purgeQuiet();
     await this.notifications.ensureCursors(LOOKBACK_MS, this.email.adminNotifications);
-    const isSupportOnline = this.email.adminNotifications ? await this.presence.isSupportOnline() : false;
+    const onlineAdmins = this.email.adminNotifications ? await this.onlineAdmins() : new Set<number>();
     let nextDueAt: Date | undefined;
     while (!this.isStopping) {
       const now = Date.now();
       const { claimed, toSend, nextWakeAt } = await this.notifications.claim(BATCH_SIZE, LEASE_MS, LOOKBACK_MS, (candidate) =>
-        this.decide(candidate, now, isSupportOnline),
+        this.decide(candidate, now, onlineAdmins),
       );
       if (nextWakeAt && (!nextDueAt || nextWakeAt < nextDueAt)) {
         nextDueAt = nextWakeAt;
@@ -144,12 +144,13 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
   // The rules: who gets an email about what, and when. One email per conversation batch: every pending
   // message goes out together once the newest has waited the delay (a burst of replies makes one email),
   // but never later than twice the delay after the oldest (a long burst still gets through).
-  private decide(candidate: NotificationCandidate, now: number, isSupportOnline: boolean): ClaimDecision {
+  // Admins: about a conversation assigned to them while they are offline, about a new unassigned one while no
+  // admin at all is online.
+  private decide(candidate: NotificationCandidate, now: number, onlineAdmins: Set<number>): ClaimDecision {
     const { recipient, pending } = candidate;
-    const isWanted =
-      recipient.wantsEmail &&
-      EMAIL_SHAPE.test(recipient.email) &&
-      (recipient.role === 'USER' || (this.email.adminNotifications && !isSupportOnline));
+    const isAdminWanted =
+      this.email.adminNotifications && (candidate.assigneeId === recipient.id ? !onlineAdmins.has(recipient.id) : onlineAdmins.size === 0);
+    const isWanted = recipient.wantsEmail && EMAIL_SHAPE.test(recipient.email) && (recipient.role === 'USER' || isAdminWanted);
     const oldest = pending[0];
     const newest = pending.at(-1);
     if (!isWanted || !oldest || !newest) {
@@ -160,6 +161,15 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
     return dueAt > now ? { kind: 'wait', until: new Date(dueAt) } : { kind: 'send' };
   }
 
+  // When presence cannot be read, nobody is taken for offline: no admin email rather than a wrong one.
+  private async onlineAdmins(): Promise<Set<number>> {
+    try {
+      return await this.presence.onlineAdminIds();
+    } catch {
+      return new Set([0]);
+    }
+  }
+
   private async sendOne(candidate: NotificationCandidate): Promise<void> {
     const sender = this.sender;
     const last = candidate.pending.at(-1);
@@ -167,7 +177,7 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
       return;
     }
     const { conversationId, recipient } = candidate;
-    const kind = recipient.role === 'ADMIN' ? 'new-conversation' : 'reply';
+    const kind = this.kindOf(candidate);
     try {
       await sender.send(this.compose(candidate));
       this.emails.inc({ kind, outcome: 'sent' });
@@ -192,12 +202,19 @@ export class EmailDispatcher implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  private kindOf(candidate: NotificationCandidate): NotificationContent['kind'] {
+    if (candidate.recipient.role !== 'ADMIN') {
+      return 'reply';
+    }
+    return candidate.assigneeId === candidate.recipient.id ? 'assigned' : 'new-conversation';
+  }
+
   private compose(candidate: NotificationCandidate) {
     const { conversationId, recipient } = candidate;
     const unsubscribeUrl = `${this.email.publicUrl}/chat/email/unsubscribe?token=${this.tokens.unsubscribeToken(recipient.id)}`;
     const domain = this.email.inboundDomain;
     const rendered = renderNotification({
-      kind: recipient.role === 'ADMIN' ? 'new-conversation' : 'reply',
+      kind: this.kindOf(candidate),
       recipientName: recipient.name,
       customerName: candidate.customerName,
       messages: candidate.pending,

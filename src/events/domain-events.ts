@@ -12,6 +12,18 @@ export interface DomainEventMap {
   // Status changed (closed, reopened by an admin or by a message).
   'conversation.updated': { conversation: ConversationView };
   'messages.read': { receipt: ReadReceiptView; conversationUserId: number };
+  // A private note (admins only). Its own event, so that nothing subscribed to message.stored for the
+  // conversation's user (push, email) can ever carry a note.
+  'note.stored': { message: MessageView; conversationUserId: number; via: 'rest' | 'socket'; isRedelivery: boolean };
+  // The assignee changed (assignedBy: null when the server decided: auto-assignment, reassign after offline).
+  'conversation.assigned': {
+    conversation: ConversationView;
+    previousAssigneeId: number | null;
+    assignedBy: { id: number; name: string } | null;
+  };
+  'conversation.rated': { conversation: ConversationView; rating: { score: number; comment: string | null; createdAt: string } };
+  // An admin named in a note with @name.
+  'agent.mentioned': { adminId: number; message: MessageView; mentionedBy: { id: number; name: string } };
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { conversationJson, messageJson } from '../database/view-json.sql.js';
+import { conversationJson, isoTimestamp, messageJson } from '../database/view-json.sql.js';
 
 // The durable side of the domain events: statement parts that write an event into the outbox inside the
 // statement (or transaction) that makes it true, so a crash between the commit and the delivery loses nothing.
@@ -15,7 +15,7 @@ export function appendOutboxCte(options: { includeMessage: boolean }): SQL {
   const message = options.includeMessage
     ? sql`select 'message.created', jsonb_build_object(
           'message', ${messageJson('m', 'ws')},
-          'conversation', jsonb_build_object('id', conv.id, 'userId', conv.user_id, 'status', 'ACTIVE', 'lastSeq', conv.last_seq))
+          'conversation', jsonb_build_object('id', conv.id, 'userId', conv.user_id, 'status', conv.status, 'lastSeq', conv.last_seq))
         from m join conv on conv.id = m.conversation_id join users ws on ws.id = m.sender_id
       union all`
     : sql``;
@@ -25,7 +25,7 @@ export function appendOutboxCte(options: { includeMessage: boolean }): SQL {
     ${message}
     select 'conversation.updated', jsonb_build_object(
         'conversation', ${conversationPayload('conv', 'wu')} || jsonb_build_object('previousStatus', conv.previous_status))
-      from conv join users wu on wu.id = conv.user_id where conv.previous_status <> 'ACTIVE'
+      from conv join users wu on wu.id = conv.user_id where conv.previous_status <> conv.status
   )`;
 }
 
@@ -42,4 +42,27 @@ export function conversationEventStatement(event: 'conversation.created' | 'conv
   return sql`insert into webhook_outbox (event, payload)
     select ${event}, jsonb_build_object('conversation', ${conversationPayload('c', 'u')})
     from chat_conversation c join users u on u.id = c.user_id where c.id = ${conversationId}`;
+}
+
+// conversation.assigned: the conversation with its new assignee, who had it before, and who decided
+// (null: the server, by auto-assignment or reassignment after the assignee went offline).
+export function conversationAssignedEventStatement(
+  conversationId: number,
+  previousAssigneeId: number | null,
+  assignedById: number | null,
+): SQL {
+  return sql`insert into webhook_outbox (event, payload)
+    select 'conversation.assigned', jsonb_build_object('conversation', ${conversationPayload('c', 'u')},
+      'previousAssigneeId', ${previousAssigneeId}::int,
+      'assignedBy', (select jsonb_build_object('id', b.id, 'name', b.name) from users b where b.id = ${assignedById}::int))
+    from chat_conversation c join users u on u.id = c.user_id where c.id = ${conversationId}`;
+}
+
+// conversation.rated: the rating and the conversation it belongs to.
+export function conversationRatedEventStatement(ratingId: number): SQL {
+  return sql`insert into webhook_outbox (event, payload)
+    select 'conversation.rated', jsonb_build_object(
+      'rating', jsonb_build_object('score', r.score, 'comment', r.comment, 'createdAt', ${isoTimestamp('r.created_at')}, 'userId', r.user_id),
+      'conversation', ${conversationPayload('c', 'u')})
+    from chat_rating r join chat_conversation c on c.id = r.conversation_id join users u on u.id = c.user_id where r.id = ${ratingId}`;
 }

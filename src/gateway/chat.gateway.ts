@@ -20,6 +20,8 @@ import { MessagesService } from '../messages/messages.service.js';
 import { ReadReceiptsService } from '../messages/read-receipts.service.js';
 import { TypingService } from '../presence/typing.service.js';
 import { authenticateSchema } from '../contract/auth.js';
+import { viewingSchema } from '../contract/collision.js';
+import { CollisionService } from '../collision/collision.service.js';
 import type { AckResult } from '../contract/realtime.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { type ChatNamespace, type ChatSocket, SocketSessions } from './socket-sessions.js';
@@ -36,6 +38,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly readReceipts: ReadReceiptsService,
     private readonly typingIndicators: TypingService,
     private readonly publisher: RealtimePublisher,
+    private readonly collision: CollisionService,
   ) {}
 
   afterInit(namespace: ChatNamespace): void {
@@ -49,6 +52,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleDisconnect(socket: ChatSocket): void {
     this.sessions.onDisconnect(socket);
+    void this.collision.socketGone(socket.id);
   }
 
   @SubscribeMessage('authenticate')
@@ -84,9 +88,17 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('typing')
   typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
     return this.runAuthenticated(socket, async (actor) => {
-      const { conversationId, isTyping } = parseInput(typingSchema, payload, 'typing payload');
-      await this.typingIndicators.typing(actor, conversationId, isTyping, socket.id);
+      const { conversationId, isTyping, isPrivate } = parseInput(typingSchema, payload, 'typing payload');
+      await this.typingIndicators.typing(actor, conversationId, isTyping, socket.id, isPrivate);
       return {};
+    });
+  }
+
+  @SubscribeMessage('viewing')
+  viewing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
+    return this.runAuthenticated(socket, async (actor) => {
+      const { conversationId, isViewing } = parseInput(viewingSchema, payload, 'viewing payload');
+      return { viewers: await this.collision.viewing(actor, socket.id, conversationId, isViewing) };
     });
   }
 

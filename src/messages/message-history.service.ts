@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Actor } from '../auth/actor.js';
+import { type Actor, isAdmin } from '../auth/actor.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { HistoryQuery, MessageView, SyncInput } from '../contract/messages.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
@@ -21,10 +21,12 @@ export class MessageHistoryService {
     private readonly conversations: ConversationsService,
   ) {}
 
+  // Every read path decides once whether private notes are included: only for admins.
   async read(actor: Actor, conversationId: number, query: HistoryQuery): Promise<HistoryPage> {
     await this.conversations.requireAccessibleOwner(actor, conversationId);
+    const includePrivate = isAdmin(actor);
     if (query.afterSeq !== undefined) {
-      const rows = await this.messages.pageAfter(conversationId, query.afterSeq, query.limit + 1);
+      const rows = await this.messages.pageAfter(conversationId, query.afterSeq, query.limit + 1, includePrivate);
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return { items: page.map(toMessageView), next: rows.length > query.limit && last ? { afterSeq: last.seq } : undefined };
@@ -32,7 +34,7 @@ export class MessageHistoryService {
     let beforeSeq: number | undefined;
     const anchorId = query.before ?? query.around;
     if (anchorId !== undefined) {
-      const anchorSeq = await this.messages.seqOf(conversationId, anchorId);
+      const anchorSeq = await this.messages.seqOf(conversationId, anchorId, includePrivate);
       const field = query.before !== undefined ? 'before' : 'around';
       if (anchorSeq === undefined) {
         throw new DomainError(ErrorCode.VALIDATION, `${field}: no such message in this conversation`, {
@@ -42,7 +44,7 @@ export class MessageHistoryService {
       // around: the anchor and up to half a page of newer messages, the rest older.
       beforeSeq = query.before !== undefined ? anchorSeq : anchorSeq + Math.floor(query.limit / 2) + 1;
     }
-    const rows = await this.messages.pageBefore(conversationId, beforeSeq, query.limit + 1);
+    const rows = await this.messages.pageBefore(conversationId, beforeSeq, query.limit + 1, includePrivate);
     const page = rows.length > query.limit ? rows.slice(1) : rows;
     const first = page[0];
     return { items: page.map(toMessageView), next: rows.length > query.limit && first ? { before: first.id } : undefined };
@@ -54,7 +56,7 @@ export class MessageHistoryService {
     for (const [key, lastSeq] of Object.entries(input.conversations)) {
       const conversationId = Number(key);
       await this.conversations.requireAccessibleOwner(actor, conversationId);
-      const rows = await this.messages.pageAfter(conversationId, lastSeq, SYNC_PAGE + 1);
+      const rows = await this.messages.pageAfter(conversationId, lastSeq, SYNC_PAGE + 1, isAdmin(actor));
       results.push({ conversationId, messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE });
     }
     return results;

@@ -13,6 +13,7 @@ export interface MessageRecord {
   isRead: boolean;
   createdAt: Date;
   clientMessageId: string | null;
+  isPrivate: boolean;
   sender: { id: number; name: string; role: Role };
   attachments: AttachmentSummary[];
 }
@@ -26,6 +27,7 @@ export interface MessageRow {
   is_read: boolean;
   created_at_ms: number;
   client_message_id: string | null;
+  is_private: boolean;
   sender_name: string;
   sender_role: Role;
   attachments: AttachmentSummary[] | null;
@@ -56,7 +58,7 @@ export function toAttachmentView(summary: AttachmentSummary): AttachmentView {
 
 // Columns of chat_message aliased `m` joined with its sender as `s`.
 export const messageColumns: SQL = sql`m.id, m.conversation_id, m.seq, m.sender_id, m.content, m.is_read,
-  ${epochMs('m.created_at')} as created_at_ms, m.client_message_id, s.name as sender_name, s.role as sender_role,
+  ${epochMs('m.created_at')} as created_at_ms, m.client_message_id, m.is_private, s.name as sender_name, s.role as sender_role,
   (select json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'contentType', a.content_type, 'size', a.size,
       'width', a.width, 'height', a.height, 'hasThumbnail', a.thumbnail_key is not null) order by a.created_at, a.id)
     from chat_attachment a where a.message_id = m.id) as attachments`;
@@ -71,6 +73,7 @@ export function toMessageRecord(row: MessageRow): MessageRecord {
     isRead: row.is_read,
     createdAt: new Date(row.created_at_ms),
     clientMessageId: row.client_message_id,
+    isPrivate: row.is_private,
     sender: { id: row.sender_id, name: row.sender_name, role: row.sender_role },
     attachments: row.attachments ?? [],
   };
@@ -86,6 +89,7 @@ export function toMessageView(record: MessageRecord): MessageView {
     isRead: record.isRead,
     createdAt: record.createdAt.toISOString(),
     clientMessageId: record.clientMessageId,
+    isPrivate: record.isPrivate,
     sender: record.sender,
     attachments: record.attachments.map(toAttachmentView),
   };

@@ -14,6 +14,7 @@ export interface NewMessage {
   content: string;
   clientMessageId?: string;
   attachmentIds: string[];
+  isPrivate: boolean;
 }
 
 export interface AppendResult {
@@ -29,21 +30,28 @@ export class AttachmentsUnavailableError extends Error {}
 
 // seq is given out under the conversation row lock (the UPDATE), in the statement that inserts the
 // message, so a larger seq never commits before a smaller one and a whole send is one round trip.
+// A private note takes the next seq too (so the user sees a gap) but neither reopens the conversation nor
+// moves its activity time: nothing the user can see changes because of it.
 const appendStatement = (conversationId: number, message: NewMessage, withWebhooks: boolean): SQL => sql`
   with old as (select id, status from chat_conversation where id = ${conversationId} for update),
   conv as (
     update chat_conversation c
-       set last_seq = c.last_seq + 1, last_message_at = now(), updated_at = now(), status = 'ACTIVE'
+       set last_seq = c.last_seq + 1${message.isPrivate ? sql`` : sql`, last_message_at = now(), updated_at = now(), status = 'ACTIVE'`}
       from old where c.id = old.id
-    returning c.id, c.user_id, c.status, c.last_seq, c.last_message_at, c.created_at, c.updated_at, old.status as previous_status
+    returning c.id, c.user_id, c.status, c.last_seq, c.last_message_at, c.created_at, c.updated_at, c.assignee_id, c.close_count,
+      ${message.isPrivate ? sql`c.status` : sql`old.status`} as previous_status
   ),
   m as (
-    insert into chat_message (conversation_id, sender_id, content, seq, client_message_id)
-    select conv.id, ${message.senderId}, ${message.content}, conv.last_seq, ${message.clientMessageId ?? null}::uuid from conv
+    insert into chat_message (conversation_id, sender_id, content, seq, client_message_id, is_private)
+    select conv.id, ${message.senderId}, ${message.content}, conv.last_seq, ${message.clientMessageId ?? null}::uuid, ${message.isPrivate}
+      from conv
     returning *
   )${withWebhooks ? appendOutboxCte({ includeMessage: message.attachmentIds.length === 0 }) : sql``}
   select ${messageColumns}, conv.previous_status, conv.user_id as conversation_user_id
     from m join conv on conv.id = m.conversation_id join users s on s.id = m.sender_id`;
+
+// Reads for the conversation's user leave private notes out; admins see them.
+const visible = (includePrivate: boolean): SQL => (includePrivate ? sql`true` : sql`not m.is_private`);
 
 type AppendRow = MessageRow & { previous_status: ConversationStatus; conversation_user_id: number };
 
@@ -140,32 +148,37 @@ export class MessagesRepository {
     return rows[0] && toMessageRecord(rows[0]);
   }
 
-  async seqOf(conversationId: number, messageId: number): Promise<number | undefined> {
+  async seqOf(conversationId: number, messageId: number, includePrivate: boolean): Promise<number | undefined> {
     const rows = await rawRows<{ seq: number }>(
       this.db,
-      sql`select seq from chat_message where id = ${messageId} and conversation_id = ${conversationId}`,
+      sql`select m.seq from chat_message m where m.id = ${messageId} and m.conversation_id = ${conversationId} and ${visible(includePrivate)}`,
     );
     return rows[0]?.seq;
   }
 
   // Newest `limit` messages before a seq (or the newest of all), returned oldest first.
-  async pageBefore(conversationId: number, beforeSeq: number | undefined, limit: number): Promise<MessageRecord[]> {
+  async pageBefore(
+    conversationId: number,
+    beforeSeq: number | undefined,
+    limit: number,
+    includePrivate: boolean,
+  ): Promise<MessageRecord[]> {
     const bound = beforeSeq === undefined ? sql`true` : sql`m.seq < ${beforeSeq}`;
     const rows = await rawRows<MessageRow>(
       this.db,
       sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
-          where m.conversation_id = ${conversationId} and ${bound}
+          where m.conversation_id = ${conversationId} and ${bound} and ${visible(includePrivate)}
           order by m.seq desc limit ${limit}`,
     );
     return rows.map(toMessageRecord).reverse();
   }
 
   // Messages after a seq, oldest first: what a reconnecting client missed.
-  async pageAfter(conversationId: number, afterSeq: number, limit: number): Promise<MessageRecord[]> {
+  async pageAfter(conversationId: number, afterSeq: number, limit: number, includePrivate: boolean): Promise<MessageRecord[]> {
     const rows = await rawRows<MessageRow>(
       this.db,
       sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
-          where m.conversation_id = ${conversationId} and m.seq > ${afterSeq}
+          where m.conversation_id = ${conversationId} and m.seq > ${afterSeq} and ${visible(includePrivate)}
           order by m.seq asc limit ${limit}`,
     );
     return rows.map(toMessageRecord);

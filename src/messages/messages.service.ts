@@ -15,6 +15,7 @@ import {
   AttachmentsUnavailableError,
   DuplicateClientMessageError,
   MessagesRepository,
+  type NewMessage,
   ReopenConflictError,
 } from './messages.repository.js';
 
@@ -54,6 +55,15 @@ export class MessagesService {
     if (!isAdmin(actor) && input.userId !== undefined && input.userId !== actor.id) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Users may only write in their own conversations');
     }
+    if (input.isPrivate && !isAdmin(actor)) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'Only admins may write private notes');
+    }
+    // A note never starts a conversation: the user would see one appear with nothing in it.
+    if (input.isPrivate && input.conversationId === undefined) {
+      throw new DomainError(ErrorCode.VALIDATION, 'A private note needs conversationId', {
+        issues: [{ path: 'conversationId', message: 'required for a private note' }],
+      });
+    }
     // No lookup before storing: a retry of a stored send hits the unique index (sender, clientMessageId), its
     // statement rolls back whole, and the first row is answered below.
     const message = {
@@ -61,6 +71,7 @@ export class MessagesService {
       content: input.content,
       clientMessageId: input.clientMessageId,
       attachmentIds: input.attachmentIds,
+      isPrivate: input.isPrivate,
     };
     let result: AppendResult | undefined;
     try {
@@ -87,6 +98,10 @@ export class MessagesService {
       throw notFound();
     }
     const view = toMessageView(result.message);
+    if (view.isPrivate) {
+      this.events.publish('note.stored', { message: view, conversationUserId: result.conversationUserId, via, isRedelivery: false });
+      return view;
+    }
     if (result.isNewConversation || result.previousStatus !== 'ACTIVE') {
       await this.conversations.announce(view.conversationId, result.isNewConversation ? 'conversation.created' : 'conversation.updated');
     }
@@ -94,11 +109,7 @@ export class MessagesService {
     return view;
   }
 
-  private async appendForActor(
-    actor: Actor,
-    input: SendMessageInput,
-    message: { senderId: number; content: string; clientMessageId?: string; attachmentIds: string[] },
-  ): Promise<AppendResult | undefined> {
+  private async appendForActor(actor: Actor, input: SendMessageInput, message: NewMessage): Promise<AppendResult | undefined> {
     if (input.conversationId !== undefined) {
       const ownerId = await this.conversations.requireAccessibleOwner(actor, input.conversationId);
       if (input.userId !== undefined && input.userId !== ownerId) {
@@ -133,7 +144,12 @@ export class MessagesService {
     const view = toMessageView(message);
     const ownerId = await this.conversations.ownerOf(message.conversationId);
     if (ownerId !== undefined) {
-      this.events.publish('message.stored', { message: view, conversationUserId: ownerId, via, isRedelivery: true });
+      this.events.publish(view.isPrivate ? 'note.stored' : 'message.stored', {
+        message: view,
+        conversationUserId: ownerId,
+        via,
+        isRedelivery: true,
+      });
     }
     return view;
   }

@@ -50,10 +50,11 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     return new Set(online.map((user) => user.userId));
   }
 
-  // Is any admin connected anywhere? False when the store is unreachable.
-  async isSupportOnline(): Promise<boolean> {
-    const online = await this.guard(() => this.store.online(), []);
-    return online.some((user) => user.role === 'ADMIN');
+  // Admins with a connected socket anywhere. Throws when the store is unreachable: assignment must not
+  // read "nobody is online" into an outage.
+  async onlineAdminIds(): Promise<Set<number>> {
+    const online = await this.store.online();
+    return new Set(online.filter((user) => user.role === 'ADMIN').map((user) => user.userId));
   }
 
   async view(actor: Actor): Promise<PresenceView> {

@@ -2,6 +2,8 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { PresenceService } from '../presence/presence.service.js';
 import { DomainEvents, type DomainEventMap } from '../events/domain-events.js';
 import { describeFailure } from '../http/outbound-http.js';
+import { conversationUrl } from '../realtime/rooms.js';
+import type { PushNotificationPayload } from '../contract/push.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { notificationFor, topicFor } from './push-notification.js';
 import { type PushTarget, PushSubscriptionsRepository } from './push-subscriptions.repository.js';
@@ -38,6 +40,50 @@ export class PushNotifier implements OnModuleInit, OnModuleDestroy {
         this.enqueue(() => this.notify(event));
       }
     });
+    // Agent workflow: a mention always pushes (it asks for attention); an assignment by someone else only
+    // when the assignee has no socket open (the socket already got `assigned`).
+    this.events.subscribe('agent.mentioned', ({ adminId, message, mentionedBy }) => {
+      this.enqueue(() =>
+        this.notifyAdmin(adminId, {
+          title: `${mentionedBy.name} mentioned you`,
+          body: notificationFor(message).body,
+          conversationId: message.conversationId,
+          messageId: message.id,
+          url: conversationUrl(message.conversationId),
+        }),
+      );
+    });
+    this.events.subscribe('conversation.assigned', ({ conversation, assignedBy }) => {
+      const assignee = conversation.assignee;
+      if (assignee && assignee.id !== assignedBy?.id) {
+        this.enqueue(() =>
+          this.notifyAdmin(
+            assignee.id,
+            {
+              title: assignedBy ? `${assignedBy.name} assigned you a conversation` : 'A conversation was assigned to you',
+              body: `Conversation with ${conversation.user.name}`,
+              conversationId: conversation.id,
+              url: conversationUrl(conversation.id),
+            },
+            { onlyWhenOffline: true },
+          ),
+        );
+      }
+    });
+  }
+
+  private async notifyAdmin(adminId: number, notification: PushNotificationPayload, options: { onlyWhenOffline?: boolean } = {}) {
+    if (!(await this.mayHaveSubscribers())) {
+      return;
+    }
+    const targets = await this.subscriptions.ofUser(adminId);
+    if (targets.length === 0 || (options.onlyWhenOffline && (await this.presence.onlineUserIds()).has(adminId))) {
+      return;
+    }
+    const payload = JSON.stringify(notification);
+    for (const target of targets) {
+      this.enqueue(() => this.sendTo(target, payload, topicFor(notification.conversationId)));
+    }
   }
 
   // Sends that started finish (each is bounded by its timeout); the ones still waiting are dropped.
@@ -52,7 +98,8 @@ export class PushNotifier implements OnModuleInit, OnModuleDestroy {
   }
 
   private async notify({ message, conversationUserId }: DomainEventMap['message.stored']): Promise<void> {
-    if (!(await this.mayHaveSubscribers())) {
+    // Notes travel as note.stored; this guard keeps one from ever reaching the customer's devices.
+    if (message.isPrivate || !(await this.mayHaveSubscribers())) {
       return;
     }
     const candidates =

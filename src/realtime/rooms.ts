@@ -11,3 +11,8 @@ export function userRoom(userId: number): string {
 export function conversationAudience(conversationUserId: number): string[] {
   return [userRoom(conversationUserId), ADMINS_ROOM];
 }
+
+// Where the web app opens a conversation (notification links).
+export function conversationUrl(conversationId: number): string {
+  return `/?conversation=${conversationId}`;
+}

@@ -28,6 +28,8 @@ export interface SearchFilter {
   language: string;
   userId?: number;
   conversationId?: number;
+  // Users never find private notes.
+  includePrivate: boolean;
   beforeId?: number;
   limit: number;
 }
@@ -54,6 +56,9 @@ export class SearchRepository {
     const conditions: SQL[] = [sql`${this.vector(filter.language)} @@ q.query`];
     if (filter.userId !== undefined) {
       conditions.push(sql`c.user_id = ${filter.userId}`);
+    }
+    if (!filter.includePrivate) {
+      conditions.push(sql`not m.is_private`);
     }
     if (filter.conversationId !== undefined) {
       conditions.push(sql`m.conversation_id = ${filter.conversationId}`);

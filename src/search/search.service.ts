@@ -55,6 +55,7 @@ export class SearchService implements OnModuleInit {
       query: query.q,
       language: this.language,
       userId: isAdmin(actor) ? undefined : actor.id,
+      includePrivate: isAdmin(actor),
       conversationId: query.conversationId,
       beforeId: query.cursor,
       limit: query.limit + 1,

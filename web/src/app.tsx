@@ -7,6 +7,7 @@ import { ChatConnectionProvider } from './realtime/connection-context.js';
 import { conversationRoute, ROUTES } from './routing/routes.js';
 import { useRoute } from './routing/use-route.js';
 import { useSession } from './session/session-context.js';
+import { ReportsPage } from './reports/reports-page.js';
 import { UserChatPage } from './user-chat/user-chat-page.js';
 
 function homeOf(role: string): string {
@@ -20,7 +21,9 @@ function landingOf(role: string): string {
 }
 
 function isAllowed(path: string, role: string): boolean {
-  return role === 'ADMIN' ? path === ROUTES.inbox || path.startsWith(`${ROUTES.inbox}/`) : path === ROUTES.userChat;
+  return role === 'ADMIN'
+    ? path === ROUTES.inbox || path.startsWith(`${ROUTES.inbox}/`) || path === ROUTES.reports
+    : path === ROUTES.userChat;
 }
 
 export function App() {
@@ -43,7 +46,9 @@ export function App() {
   return (
     <ChatConnectionProvider key={session.accessToken} token={session.accessToken} onSessionEnded={end}>
       <ConversationsProvider>
-        <AppShell>{session.user.role === 'ADMIN' ? <InboxPage path={path} /> : <UserChatPage />}</AppShell>
+        <AppShell>
+          {session.user.role !== 'ADMIN' ? <UserChatPage /> : path === ROUTES.reports ? <ReportsPage /> : <InboxPage path={path} />}
+        </AppShell>
       </ConversationsProvider>
     </ChatConnectionProvider>
   );

@@ -6,6 +6,9 @@ import type { ConversationListItem, ConversationView, UnreadCountView } from '@c
 import type { AttachmentView, MessageView, ReadReceiptView } from '@contract/messages';
 import type { SearchResultView } from '@contract/search';
 import type { UserView } from '@contract/users';
+import type { CannedResponseView } from '@contract/canned-responses';
+import type { RatingView } from '@contract/ratings';
+import type { ReportOverviewView } from '@contract/reports';
 import type { EmailSettingsView } from '@contract/email';
 
 export type ConversationStatus = ConversationView['status'];
@@ -16,9 +19,12 @@ export interface Page<T> {
   next?: string;
 }
 
+export type AssigneeFilter = 'me' | 'none';
+
 export interface ConversationQuery {
   status?: ConversationStatus;
   q?: string;
+  assignee?: AssigneeFilter;
   limit?: number;
 }
 
@@ -149,6 +155,25 @@ export function createApiClient(options: ApiClientOptions) {
     },
     async unreadCount(): Promise<UnreadCountView> {
       return (await request<UnreadCountView>('GET', '/chat/unread-count')).body;
+    },
+    // Agent workflow.
+    async conversationCounts(status?: ConversationStatus): Promise<{ mine: number; unassigned: number; all: number }> {
+      return (await request<{ mine: number; unassigned: number; all: number }>('GET', withQuery('/chat/conversations/counts', { status })))
+        .body;
+    },
+    // Compare-and-set: fails with 409 CONFLICT when someone else changed the assignee first.
+    async assign(id: number, assigneeId: number | null, expectedAssigneeId: number | null): Promise<ConversationView> {
+      return (await request<ConversationView>('PATCH', `/chat/conversations/${id}`, { assigneeId, expectedAssigneeId })).body;
+    },
+    async cannedResponses(q: string): Promise<CannedResponseView[]> {
+      return (await request<CannedResponseView[]>('GET', withQuery('/chat/canned-responses', { q, limit: 8 }))).body;
+    },
+    async rate(conversationId: number, score: number, comment: string): Promise<RatingView> {
+      return (await request<RatingView>('POST', `/chat/conversations/${conversationId}/rating`, { score, comment: comment || undefined }))
+        .body;
+    },
+    async reportOverview(from: string, to: string): Promise<ReportOverviewView> {
+      return (await request<ReportOverviewView>('GET', withQuery('/chat/reports/overview', { from, to }))).body;
     },
     async findUsers(q: string): Promise<UserView[]> {
       return (await page<UserView>(withQuery('/users', { q, role: 'USER', limit: 10 }))).items;

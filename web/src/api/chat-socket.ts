@@ -4,7 +4,7 @@ import type { MessageView } from '@contract/messages';
 import type { ClientToServerEvents, ServerToClientEvents } from '@contract/realtime';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-type AckEvent = 'sendMessage' | 'markAsRead' | 'typing' | 'sync';
+type AckEvent = 'sendMessage' | 'markAsRead' | 'typing' | 'sync' | 'viewing';
 type PayloadOf<E extends AckEvent> = Parameters<ClientToServerEvents[E]>[0];
 type AckOf<E extends AckEvent> = ClientToServerEvents[E] extends (payload: never, ack?: (result: infer R) => void) => void ? R : never;
 export type SendPayload = PayloadOf<'sendMessage'> & { clientMessageId: string };

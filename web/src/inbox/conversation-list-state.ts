@@ -4,6 +4,19 @@ import type { ConversationListItem, ConversationView } from '@contract/conversat
 export interface ListFilter {
   status?: ConversationStatus;
   q: string;
+  // Mine (the viewer's id) or unassigned; undefined: all.
+  assignee?: { kind: 'me'; viewerId: number } | { kind: 'none' };
+}
+
+export function matchesAssignee(item: ConversationView, filter: ListFilter): boolean {
+  switch (filter.assignee?.kind) {
+    case undefined:
+      return true;
+    case 'me':
+      return item.assignee?.id === filter.assignee.viewerId;
+    case 'none':
+      return item.assignee === null;
+  }
 }
 
 // The server's order: newest activity first.
@@ -15,5 +28,9 @@ export function byActivity(a: ConversationListItem, b: ConversationListItem): nu
 export function matchesFilter(item: ConversationView, filter: ListFilter): boolean {
   const q = filter.q.trim().toLowerCase();
   const isStatusMatch = !filter.status || item.status === filter.status;
-  return isStatusMatch && (!q || item.user.name.toLowerCase().includes(q) || item.user.email.toLowerCase().includes(q));
+  return (
+    isStatusMatch &&
+    matchesAssignee(item, filter) &&
+    (!q || item.user.name.toLowerCase().includes(q) || item.user.email.toLowerCase().includes(q))
+  );
 }

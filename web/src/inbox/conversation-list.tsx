@@ -35,9 +35,11 @@ export interface ConversationListProps {
   unread: UnreadCounts;
   selectedId?: number;
   viewerId: number;
+  // Other admins who have each conversation open (collision).
+  viewers?: Map<number, string[]>;
 }
 
-export function ConversationList({ list, unread, selectedId, viewerId }: ConversationListProps) {
+export function ConversationList({ list, unread, selectedId, viewerId, viewers }: ConversationListProps) {
   if (list.load === 'loading') {
     return <p className={styles.notice}>Loading conversations…</p>;
   }
@@ -76,6 +78,20 @@ export function ConversationList({ list, unread, selectedId, viewerId }: Convers
                   </time>
                 </span>
                 <span className={styles.email}>{item.user.email}</span>
+                <span className={styles.assignment}>
+                  <span data-testid="list-assignee">
+                    {item.assignee
+                      ? item.assignee.id === viewerId
+                        ? 'Assigned to you'
+                        : `Assigned to ${item.assignee.name}`
+                      : 'Unassigned'}
+                  </span>
+                  {(viewers?.get(item.id)?.length ?? 0) > 0 && (
+                    <span className={styles.viewing} data-testid="list-viewing">
+                      {viewers?.get(item.id)?.join(', ')} viewing
+                    </span>
+                  )}
+                </span>
                 <span className={styles.bottom}>
                   <span className={count > 0 ? styles.previewUnread : styles.preview}>{preview(item, viewerId)}</span>
                   {isClosed && <span className={styles.closed}>Closed</span>}

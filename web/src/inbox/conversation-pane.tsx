@@ -5,6 +5,9 @@ import { navigate } from '../routing/use-route.js';
 import { useSignedIn } from '../session/session-context.js';
 import { ThreadView } from '../thread/thread-view.js';
 import { useThread } from '../thread/use-thread.js';
+import { AssignmentControl } from '../assignment/assignment-control.js';
+import controlStyles from '../assignment/assignment-control.module.css';
+import { useViewers } from '../assignment/use-viewers.js';
 import styles from './conversation-pane.module.css';
 import { useConversation } from './use-conversation.js';
 
@@ -39,6 +42,7 @@ export function ConversationPane({ conversationId, focusMessageId, onMarkedRead 
     viewer: session.user,
     onMarkedRead,
   });
+  const viewers = useViewers(conversationId);
   const [statusFailure, setStatusFailure] = useState<string>();
   const [isChangingStatus, setIsChangingStatus] = useState(false);
 
@@ -89,6 +93,21 @@ export function ConversationPane({ conversationId, focusMessageId, onMarkedRead 
           {isClosed ? 'Reopen' : 'Close'}
         </button>
       </div>
+      {conversation && (
+        <div className={controlStyles.control}>
+          <AssignmentControl conversation={conversation} onChanged={loaded.update} />
+          {viewers.length > 0 && (
+            <span className={controlStyles.viewing} data-testid="also-viewing" role="status">
+              {viewers.map((viewer) => viewer.name).join(', ')} {viewers.length === 1 ? 'is' : 'are'} also viewing
+            </span>
+          )}
+          {conversation.rating && (
+            <span className={controlStyles.rating} data-testid="conversation-rating">
+              Rated {conversation.rating.score}/5{conversation.rating.comment ? `: “${conversation.rating.comment}”` : ''}
+            </span>
+          )}
+        </div>
+      )}
       {statusFailure && (
         <p className={styles.failure} role="alert">
           {statusFailure}
@@ -99,6 +118,13 @@ export function ConversationPane({ conversationId, focusMessageId, onMarkedRead 
         viewer={session.user}
         emptyText="No messages in this conversation yet."
         placeholder={isClosed ? 'Reply (this reopens the conversation)…' : 'Reply…'}
+        agent={{
+          placeholders: {
+            userName: conversation?.user.name ?? '',
+            userEmail: conversation?.user.email ?? '',
+            agentName: session.user.name,
+          },
+        }}
       />
     </div>
   );

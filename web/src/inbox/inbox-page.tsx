@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { ConversationStatus } from '../api/api-client.js';
 import type { SearchResultView } from '@contract/search';
 import { useDocumentTitle } from '../document-title.js';
@@ -14,6 +14,8 @@ import { ConversationPane } from './conversation-pane.js';
 import styles from './inbox-page.module.css';
 import { NewConversationPanel } from './new-conversation-panel.js';
 import { useConversationList } from './use-conversation-list.js';
+import { type AssignmentCounts, useAssignmentCounts } from '../assignment/use-assignment-counts.js';
+import { useAllViewers } from '../assignment/use-all-viewers.js';
 import { useDebounced } from './use-debounced.js';
 import { useUnreadCounts } from './use-unread-counts.js';
 
@@ -21,6 +23,11 @@ const FILTERS: { label: string; status?: ConversationStatus }[] = [
   { label: 'Active', status: 'ACTIVE' },
   { label: 'Closed', status: 'CLOSED' },
   { label: 'All', status: undefined },
+];
+const TABS: { label: string; assignee?: 'me' | 'none'; count: keyof AssignmentCounts }[] = [
+  { label: 'Mine', assignee: 'me', count: 'mine' },
+  { label: 'Unassigned', assignee: 'none', count: 'unassigned' },
+  { label: 'All', assignee: undefined, count: 'all' },
 ];
 const SEARCH_DELAY_MS = 250;
 
@@ -30,7 +37,16 @@ export function InboxPage({ path }: { path: string }) {
   const [status, setStatus] = useState<ConversationStatus | undefined>('ACTIVE');
   const [search, setSearch] = useState('');
   const q = useDebounced(search, SEARCH_DELAY_MS);
-  const list = useConversationList({ status, q });
+  const [assignee, setAssignee] = useState<'me' | 'none' | undefined>(undefined);
+  const list = useConversationList({
+    status,
+    q,
+    assignee: assignee === 'me' ? { kind: 'me', viewerId: session.user.id } : assignee === 'none' ? { kind: 'none' } : undefined,
+  });
+  const counts = useAssignmentCounts(status);
+  const viewers = useAllViewers();
+  const tabsId = useId();
+  const listId = useId();
   const openId = selection.kind === 'conversation' ? selection.id : undefined;
   const unread = useUnreadCounts(openId, usePageVisible());
   const [messageQuery, setMessageQuery] = useState('');
@@ -53,6 +69,16 @@ export function InboxPage({ path }: { path: string }) {
           <h1 id="inbox-title" className={styles.title}>
             Inbox
           </h1>
+          <a
+            href={ROUTES.reports}
+            className={styles.reportsLink}
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(ROUTES.reports);
+            }}
+          >
+            Reports
+          </a>
           <button type="button" onClick={() => navigate(ROUTES.newConversation)}>
             New conversation
           </button>
@@ -68,6 +94,38 @@ export function InboxPage({ path }: { path: string }) {
           {/* Status and name filters apply to the conversation list, not to message hits. */}
           {!isSearchingMessages && (
             <>
+              {/* Tabs over the one list below; arrow keys move between them (the ARIA tabs pattern). */}
+              <div role="tablist" aria-label="Assigned to" className={styles.filters} data-testid="assignment-tabs">
+                {TABS.map((tab, index) => {
+                  const isSelected = assignee === tab.assignee;
+                  return (
+                    <button
+                      key={tab.label}
+                      id={`${tabsId}-${tab.count}`}
+                      type="button"
+                      role="tab"
+                      className={styles.filter}
+                      aria-selected={isSelected}
+                      aria-controls={listId}
+                      tabIndex={isSelected ? 0 : -1}
+                      onClick={() => setAssignee(tab.assignee)}
+                      onKeyDown={(event) => {
+                        const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+                        if (step !== 0) {
+                          event.preventDefault();
+                          const target = TABS[(index + step + TABS.length) % TABS.length];
+                          setAssignee(target?.assignee);
+                          document.getElementById(`${tabsId}-${target?.count ?? ''}`)?.focus();
+                        }
+                      }}
+                      data-tab={tab.count}
+                    >
+                      {tab.label}
+                      {counts && <span className={styles.tabCount}> {counts[tab.count]}</span>}
+                    </button>
+                  );
+                })}
+              </div>
               <div role="group" aria-label="Show conversations" className={styles.filters}>
                 {FILTERS.map((filter) => (
                   <button
@@ -91,11 +149,16 @@ export function InboxPage({ path }: { path: string }) {
             </>
           )}
         </div>
-        <div className={styles.listScroller}>
+        <div
+          className={styles.listScroller}
+          id={listId}
+          role="tabpanel"
+          aria-labelledby={`${tabsId}-${TABS.find((tab) => tab.assignee === assignee)?.count ?? 'all'}`}
+        >
           {isSearchingMessages ? (
             <SearchResults search={messageSearch} selectedMessageId={focusMessageId} onOpen={openHit} />
           ) : (
-            <ConversationList list={list} unread={unread} selectedId={openId} viewerId={session.user.id} />
+            <ConversationList list={list} unread={unread} selectedId={openId} viewerId={session.user.id} viewers={viewers} />
           )}
         </div>
       </nav>

@@ -3,7 +3,7 @@ import type { ConversationListItem } from '@contract/conversations';
 import { useConversationsStore } from '../conversations/conversations-provider.js';
 import { useChatConnection } from '../realtime/connection-context.js';
 import { useSignedIn } from '../session/session-context.js';
-import { byActivity, type ListFilter, matchesFilter } from './conversation-list-state.js';
+import { byActivity, type ListFilter, matchesAssignee, matchesFilter } from './conversation-list-state.js';
 
 export interface ConversationList {
   items: ConversationListItem[];
@@ -33,11 +33,12 @@ export function useConversationList(filter: ListFilter): ConversationList {
   });
 
   const { status, q } = filter;
+  const assigneeKind = filter.assignee?.kind;
   useEffect(() => {
     let isCurrent = true;
     setLoad((current) => (current === 'ready' ? current : 'loading'));
     touchedSinceFetch.current = new Set();
-    api.conversations({ status, q: q.trim() || undefined }).then(
+    api.conversations({ status, q: q.trim() || undefined, assignee: assigneeKind }).then(
       (page) => {
         if (isCurrent) {
           store.offer(page.items);
@@ -52,7 +53,7 @@ export function useConversationList(filter: ListFilter): ConversationList {
     return () => {
       isCurrent = false;
     };
-  }, [api, store, status, q, catchUps, reloads]);
+  }, [api, store, status, q, assigneeKind, catchUps, reloads]);
 
   useEffect(
     () =>
@@ -85,6 +86,10 @@ export function useConversationList(filter: ListFilter): ConversationList {
   }, [api, store, next, isLoadingMore]);
 
   const reload = useCallback(() => setReloads((count) => count + 1), []);
-  const items = [...members].flatMap((id) => store.get(id) ?? []).sort(byActivity);
+  // Mine / Unassigned follow a colleague's assignment at once: a conversation that left the tab is not shown.
+  const items = [...members]
+    .flatMap((id) => store.get(id) ?? [])
+    .filter((item) => matchesAssignee(item, filter))
+    .sort(byActivity);
   return { items, load, hasMore: next !== undefined, isLoadingMore, loadMore, reload };
 }

@@ -16,8 +16,14 @@ export interface MessageBubbleProps {
 export function MessageBubble({ message, isOwn, showSender, isFocused }: MessageBubbleProps) {
   const receipt = message.isRead ? 'Read' : 'Sent';
   return (
-    <li className={isOwn ? styles.own : styles.theirs} data-message-id={message.id} data-focused={isFocused || undefined}>
-      <div className={styles.bubble}>
+    <li
+      className={isOwn ? styles.own : styles.theirs}
+      data-message-id={message.id}
+      data-focused={isFocused || undefined}
+      data-private={message.isPrivate || undefined}
+    >
+      <div className={message.isPrivate ? `${styles.bubble} ${styles.note}` : styles.bubble}>
+        {message.isPrivate && <span className={styles.noteLabel}>Private note</span>}
         {showSender && <span className={styles.sender}>{message.sender.name}</span>}
         <MessageAttachments attachments={message.attachments} />
         {message.content && (
@@ -41,8 +47,9 @@ export function MessageBubble({ message, isOwn, showSender, isFocused }: Message
 
 export function OutgoingBubble({ item, onRetry, onDiscard }: { item: OutgoingMessage; onRetry(): void; onDiscard(): void }) {
   return (
-    <li className={styles.own} data-outgoing={item.state}>
-      <div className={item.state === 'failed' ? styles.failedBubble : styles.bubble}>
+    <li className={styles.own} data-outgoing={item.state} data-private={item.isPrivate || undefined}>
+      <div className={item.state === 'failed' ? styles.failedBubble : item.isPrivate ? `${styles.bubble} ${styles.note}` : styles.bubble}>
+        {item.isPrivate && <span className={styles.noteLabel}>Private note</span>}
         {item.attachments.length > 0 && (
           <ul className={styles.outgoingFiles} aria-label="Files">
             {item.attachments.map((attachment) => (

@@ -13,6 +13,8 @@ export interface OutgoingMessage {
   userId?: number;
   state: 'sending' | 'failed';
   failure?: string;
+  // A private note (admins only).
+  isPrivate?: boolean;
   // Failed for want of a connection (not refused by the server): sent again by itself after a reconnect.
   isRetriable: boolean;
 }

@@ -4,6 +4,7 @@ import type { TypingView } from '@contract/realtime';
 import { useUploads } from '../attachments/use-uploads.js';
 import { offerPush } from '../push/push-registration.js';
 import { useSignedIn } from '../session/session-context.js';
+import type { PlaceholderValues } from '../canned-responses/fill-placeholders.js';
 import { Composer } from './composer.js';
 import { MessageList } from './message-list.js';
 import styles from './thread-view.module.css';
@@ -16,7 +17,14 @@ function typingLine(typing: TypingView | undefined, viewerRole: TypingView['role
     return '';
   }
   // Users talk to "Support", not to whichever agent is answering.
-  return viewerRole === 'USER' && typing.role === 'ADMIN' ? 'Support is typing…' : `${typing.name} is typing…`;
+  if (viewerRole === 'USER' && typing.role === 'ADMIN') {
+    return 'Support is typing…';
+  }
+  // Admins see whether a colleague is answering the customer or writing a note.
+  if (typing.role === 'ADMIN') {
+    return typing.isPrivate ? `${typing.name} is typing a note…` : `${typing.name} is typing a reply…`;
+  }
+  return `${typing.name} is typing…`;
 }
 
 export interface ThreadViewProps {
@@ -24,17 +32,20 @@ export interface ThreadViewProps {
   viewer: { id: number; role: TypingView['role'] };
   emptyText: string;
   placeholder: string;
+  // Admins: notes and canned responses filled in for this conversation's user.
+  agent?: { placeholders: PlaceholderValues };
 }
 
 // Messages, the typing line and the composer: the same on both sides.
-export function ThreadView({ thread, viewer, emptyText, placeholder }: ThreadViewProps) {
+export function ThreadView({ thread, viewer, emptyText, placeholder, agent }: ThreadViewProps) {
   const typing = useRemoteTyping(thread.conversationId);
-  const signal = useTypingSignal(thread.conversationId);
+  const [isNote, setIsNote] = useState(false);
+  const signal = useTypingSignal(thread.conversationId, isNote);
   const uploads = useUploads();
   const { api } = useSignedIn();
   // Notifications are offered once the person has written (never on load), from the send gesture itself.
   const send = (content: string, attachments: AttachmentView[]) => {
-    thread.send(content, attachments);
+    thread.send(content, attachments, isNote);
     void offerPush(api);
   };
   const [isDragging, setIsDragging] = useState(false);
@@ -73,7 +84,14 @@ export function ThreadView({ thread, viewer, emptyText, placeholder }: ThreadVie
       <p className={styles.typing} aria-live="polite" data-testid="typing-line">
         {typingLine(typing, viewer.role)}
       </p>
-      <Composer onSend={send} uploads={uploads} onTypingActivity={signal.onActivity} onTypingStop={signal.stop} placeholder={placeholder} />
+      <Composer
+        onSend={send}
+        uploads={uploads}
+        onTypingActivity={signal.onActivity}
+        onTypingStop={signal.stop}
+        placeholder={placeholder}
+        agentTools={agent && { isNote, setIsNote, placeholders: agent.placeholders }}
+      />
     </div>
   );
 }

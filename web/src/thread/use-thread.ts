@@ -36,7 +36,7 @@ export interface Thread {
   isLoadingOlder: boolean;
   viewerSide: Side;
   loadOlder(): void;
-  send(content: string, attachments: AttachmentView[]): void;
+  send(content: string, attachments: AttachmentView[], isPrivate?: boolean): void;
   retry(clientMessageId: string): void;
   discard(clientMessageId: string): void;
   reload(): void;
@@ -46,7 +46,8 @@ function payloadOf(item: OutgoingMessage) {
   const target =
     item.conversationId !== undefined ? { conversationId: item.conversationId } : item.userId !== undefined ? { userId: item.userId } : {};
   const attachmentIds = item.attachments.length > 0 ? { attachmentIds: item.attachments.map((attachment) => attachment.id) } : {};
-  return { ...target, content: item.content, clientMessageId: item.clientMessageId, ...attachmentIds };
+  const note = item.isPrivate ? { isPrivate: true } : {};
+  return { ...target, content: item.content, clientMessageId: item.clientMessageId, ...attachmentIds, ...note };
 }
 
 // One conversation's messages: history pages, live events, catch-up after (re)connects, sends and read receipts.
@@ -167,7 +168,7 @@ export function useThread(options: ThreadOptions): Thread {
   }, [api]);
 
   const send = useCallback(
-    (content: string, attachments: AttachmentView[]) => {
+    (content: string, attachments: AttachmentView[], isPrivate = false) => {
       const current = stateRef.current;
       const item: OutgoingMessage = {
         clientMessageId: newClientMessageId(),
@@ -177,6 +178,7 @@ export function useThread(options: ThreadOptions): Thread {
         userId: current.conversationId === undefined ? current.draftUserId : undefined,
         state: 'sending',
         isRetriable: false,
+        isPrivate,
       };
       dispatch({ type: 'queued', message: item });
       deliver(item);

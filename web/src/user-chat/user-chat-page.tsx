@@ -6,6 +6,7 @@ import { SearchBox } from '../search/search-box.js';
 import { SearchResults } from '../search/search-results.js';
 import { useMessageSearch } from '../search/use-message-search.js';
 import { useSignedIn } from '../session/session-context.js';
+import { RatingPrompt, RatingThanks } from '../ratings/rating-prompt.js';
 import styles from './user-chat-page.module.css';
 import { useOwnConversation } from './use-own-conversation.js';
 import { UserThread } from './user-thread.js';
@@ -20,6 +21,8 @@ export function UserChatPage() {
   const search = useMessageSearch(useDebounced(query, SEARCH_DELAY_MS), conversation?.id);
   const [focusMessageId, setFocusMessageId] = useState<number>();
   const isSearching = conversation !== undefined && query.trim() !== '';
+  // Rated here: thanked until the conversation changes.
+  const [ratedId, setRatedId] = useState<number>();
 
   const openHit = (hit: SearchResultView) => {
     setFocusMessageId(hit.message.id);
@@ -41,6 +44,14 @@ export function UserChatPage() {
           <p className={styles.closed} data-testid="conversation-closed">
             This conversation was closed. Writing a message reopens it.
           </p>
+        )}
+        {conversation && ratedId === conversation.id ? (
+          <RatingThanks />
+        ) : (
+          conversation?.status === 'CLOSED' &&
+          conversation.rating === null && (
+            <RatingPrompt key={conversation.id} conversation={conversation} onRated={() => setRatedId(conversation.id)} />
+          )
         )}
       </div>
       {own.state === 'failed' ? (
