@@ -76,7 +76,7 @@ async function runBench(options: BenchOptions, result: BenchResult, stamp: strin
   });
   cleanup.add('stop the chat server', () => server.stop());
   result.machine = { ...result.machine, serverMaxOpenFiles: maxOpenFiles(server.pid) };
-  log(`server pid ${server.pid} ready at ${server.url} (NODE_ENV=production, LOG_LEVEL=${options.logLevel})`);
+  log(`server pid ${server.pid} ready at ${server.url} (NODE_ENV=test, LOG_LEVEL=${options.logLevel})`);
   const cpu = await CpuMeter.open(() => server.pid, database?.url);
   // Each phase's span on the server's clock, so its CPU profile can be cut per phase.
   const windows: ProfileWindow[] = [];

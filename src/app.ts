@@ -16,7 +16,9 @@ import { DrainService } from './realtime/drain.service.js';
 import { RealtimePublisher } from './realtime/realtime.publisher.js';
 import { createRedisClients, type RedisClients, waitForRedis } from './redis/redis.js';
 import { ChatSocketAdapter } from './gateway/socket-io.adapter.js';
-import { seedDemoAccounts } from './users/demo-accounts.js';
+import { configurePasswordHashing } from './users/passwords.js';
+import { applySecurityHeaders } from './common/security-headers.js';
+import { announceFirstAdmin, seedDemoAccounts } from './users/demo-accounts.js';
 import { UsersService } from './users/users.service.js';
 import { serveWebApp } from './web/web-app.js';
 
@@ -52,8 +54,18 @@ function setupOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 }
 
+function trustProxyOption(trust: AppConfig['trustProxy']) {
+  if (trust === false) {
+    return {};
+  }
+  // A hop count: trust that many proxies in front of this server, the nearest first.
+  const hops = trust;
+  return { trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops };
+}
+
 // Builds the whole application (database opened and migrated) without listening, so tests start it with their own config.
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  configurePasswordHashing(config.passwordScryptLogN);
   const database = await openDatabase(config.database, { migrate: true });
   let redis: RedisClients | undefined;
   try {
@@ -62,6 +74,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     const adapter = new FastifyAdapter({
       bodyLimit: BODY_LIMIT_BYTES,
       return503OnClosing: true,
+      // X-Forwarded-For / -Proto only from the proxies TRUST_PROXY names (off: the socket's peer is the client).
+      ...trustProxyOption(config.trustProxy),
       // A loaded machine (tests beside a benchmark) can take longer than the 10 s default to register plugins.
       pluginTimeout: 60_000,
       genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
@@ -101,12 +115,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
         reply.elapsedTime / 1000,
       );
     });
-    fastify.addHook('onSend', async (_request, reply) => {
-      reply.header('X-Content-Type-Options', 'nosniff');
-      reply.header('X-Frame-Options', 'DENY');
-      reply.header('Referrer-Policy', 'no-referrer');
+    fastify.addHook('onSend', async (request, reply) => {
+      applySecurityHeaders(request, reply);
     });
-    setupOpenApi(app);
+    // Off in production unless DOCS_ENABLED=true: the API map helps attackers as much as integrators.
+    if (config.docsEnabled) {
+      setupOpenApi(app);
+    }
     const servesWeb = await serveWebApp(app, config.webDistDir);
     await app.init();
     if (!servesWeb) {
@@ -114,6 +129,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     }
     if (config.seedDemo) {
       await seedDemoAccounts(app.get(UsersService));
+    } else {
+      await announceFirstAdmin(app.get(UsersService));
     }
     return app;
   } catch (error) {

@@ -14,7 +14,12 @@ describe('accounts and tokens', () => {
   const publicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
   before(async () => {
-    server = await startServer({ JWT_PUBLIC_KEY: publicPem, JWT_ISSUER: 'https://host.example', JWT_EXPIRES_IN: '15m' });
+    server = await startServer({
+      JWT_PUBLIC_KEY: publicPem,
+      JWT_ISSUER: 'https://host.example',
+      JWT_AUDIENCE: 'support-chat-test',
+      JWT_EXPIRES_IN: '15m',
+    });
     api = apiClient(server.url);
   });
   after(() => server.close());
@@ -68,7 +73,7 @@ describe('accounts and tokens', () => {
     const email = `agent-${Date.now()}@example.com`;
     const created = await api('POST', '/users', {
       token: admin.token,
-      body: { email, password: 'password', name: 'Agent', role: 'ADMIN' },
+      body: { email, password: 'password-10', name: 'Agent', role: 'ADMIN' },
     });
     assert.equal(created.status, 201);
     assert.equal(created.body.role, 'ADMIN');
@@ -86,6 +91,7 @@ describe('accounts and tokens', () => {
       .setProtectedHeader({ alg: 'RS256' })
       .setSubject('ext-42')
       .setIssuer('https://host.example')
+      .setAudience('support-chat-test')
       .setExpirationTime('10m')
       .sign(rsa.privateKey);
     const me = await api('GET', '/auth/me', { token });
@@ -114,11 +120,13 @@ describe('accounts and tokens', () => {
       .setProtectedHeader({ alg: 'RS256' })
       .setSubject('1')
       .setIssuer('https://host.example')
+      .setAudience('support-chat-test')
       .sign(rsa.privateKey);
     const otherKey = await new SignJWT({ email: 'a@b.io' })
       .setProtectedHeader({ alg: 'RS256' })
       .setSubject('1')
       .setIssuer('https://host.example')
+      .setAudience('support-chat-test')
       .setExpirationTime('5m')
       .sign(other.privateKey);
     for (const token of [wrongIssuer, noExp, otherKey]) {

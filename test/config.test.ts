@@ -15,7 +15,7 @@ describe('configuration', () => {
     assert.equal(config.port, 3000);
     assert.deepEqual(config.database, { kind: 'pglite', dataDir: join(dir, 'pgdata') });
     assert.equal(config.seedDemo, true);
-    assert.equal(config.auth.expiresInSeconds, 3600);
+    assert.equal(config.auth.expiresInSeconds, 900);
     assert.equal(readFileSync(join(dir, 'jwt-secret'), 'utf8'), config.auth.jwtSecret);
     assert.equal(loadConfig({ CHAT_DATA_DIR: dir }).auth.jwtSecret, config.auth.jwtSecret);
   });
@@ -37,7 +37,7 @@ describe('configuration', () => {
     [{ ALLOW_REGISTRATION: 'maybe' }, /ALLOW_REGISTRATION: must be true or false/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET: must be at least 32 bytes/],
     [{ NODE_ENV: 'production' }, /JWT_SECRET: required when NODE_ENV=production/],
-    [{ JWT_ISSUER: 'https://host' }, /JWT_PUBLIC_KEY and JWT_ISSUER/],
+    [{ JWT_ISSUER: 'https://host' }, /JWT_PUBLIC_KEY \(or JWT_JWKS_URL\) and JWT_ISSUER/],
   ];
   for (const [env, message] of bad) {
     it(`refuses ${JSON.stringify(env)} naming the variable`, () => {

@@ -19,12 +19,12 @@ describe('operations: rate limits, metrics, health', () => {
     await server.close();
   });
 
-  it('limits login attempts per IP and email with 429 and Retry-After', async () => {
+  it('limits login attempts per IP, whatever the email, with 429 and Retry-After', async () => {
     const strict = await startServer({ LOGIN_RATE_LIMIT: '3' });
     const strictApi = apiClient(strict.url);
     const attempts = [];
     for (let index = 0; index < 4; index += 1) {
-      attempts.push(await strictApi('POST', '/auth/login', { body: { email: 'victim@example.com', password: `guess-${index}` } }));
+      attempts.push(await strictApi('POST', '/auth/login', { body: { email: `victim-${index}@example.com`, password: `guess-${index}` } }));
     }
     assert.deepEqual(
       attempts.map((r) => r.status),
@@ -34,8 +34,6 @@ describe('operations: rate limits, metrics, health', () => {
     assert.equal(limited?.body.code, 'RATE_LIMITED');
     assert.ok(limited?.body.retryAfterMs > 0);
     assert.ok(Number(limited?.headers.get('retry-after')) > 0);
-    const otherEmail = await strictApi('POST', '/auth/login', { body: { email: 'someone-else@example.com', password: 'guess' } });
-    assert.equal(otherEmail.status, 401);
     await strict.close();
   });
 
@@ -101,8 +99,6 @@ describe('operations: rate limits, metrics, health', () => {
     assert.equal(ready.status, 200);
     assert.equal(ready.body.status, 'ok');
     assert.equal(ready.body.details.database.status, 'up');
-    if (server.env.REDIS_URL) {
-      assert.equal(ready.body.details.redis.status, 'up');
-    }
+    assert.equal(ready.body.redis, server.env.REDIS_URL ? 'ok' : 'off');
   });
 });

@@ -6,8 +6,16 @@ import { type Api, apiClient } from './support/http.js';
 import { type ClientSocket, collectEvents, connect, connectAs, disconnected, emitWithAck, nextEvent } from './support/sockets.js';
 import { startServer, TEST_JWT_SECRET, type TestServer } from './support/server.js';
 
-async function tokenFor(claims: { sub: string; role: string; email: string; name: string }, expiresAt: number): Promise<string> {
-  return new SignJWT({ role: claims.role, email: claims.email, name: claims.name })
+// A token of our own shape for the account's current session (sid and ver copied from a real one), with another exp.
+async function tokenFor(
+  claims: { sub: string; role: string; email: string; name: string; realToken: string },
+  expiresAt: number,
+): Promise<string> {
+  const { sid, ver } = JSON.parse(Buffer.from(claims.realToken.split('.')[1] ?? '', 'base64url').toString()) as {
+    sid: number;
+    ver: number;
+  };
+  return new SignJWT({ sid, ver, role: claims.role, email: claims.email, name: claims.name })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuer('support-chat')
@@ -48,7 +56,7 @@ describe('socket authentication and hardening', () => {
 
   it('rejects a handshake with an expired token with TOKEN_EXPIRED', async () => {
     const expired = await tokenFor(
-      { sub: String(user.id), role: 'USER', email: user.email, name: user.name },
+      { sub: String(user.id), role: 'USER', email: user.email, name: user.name, realToken: user.token },
       Math.floor(Date.now() / 1000) - 10,
     );
     await assert.rejects(connect(server.url, { token: expired }), (error: Error & { data?: { code: string } }) => {
@@ -105,7 +113,7 @@ describe('socket authentication and hardening', () => {
 
   it('tells a socket its token expired and disconnects it', async () => {
     const soon = await tokenFor(
-      { sub: String(user.id), role: 'USER', email: user.email, name: user.name },
+      { sub: String(user.id), role: 'USER', email: user.email, name: user.name, realToken: user.token },
       Math.floor(Date.now() / 1000) + 2,
     );
     const socket = track(await connect(server.url, { token: soon }));

@@ -36,7 +36,8 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   async upload(@CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const view = await this.attachments.upload(actor, await request.file());
+    const declared = Number(request.headers['content-length']);
+    const view = await this.attachments.upload(actor, () => request.file(), Number.isFinite(declared) ? declared : undefined);
     void reply.status(201);
     return view;
   }

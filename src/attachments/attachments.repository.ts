@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { attachments, type AttachmentRow, messages } from '../database/schema.js';
 
@@ -36,5 +36,14 @@ export class AttachmentsRepository {
       .delete(attachments)
       .where(and(isNull(attachments.messageId), lt(attachments.createdAt, cutoff)))
       .returning();
+  }
+
+  // Bytes this user uploaded since `since` (the daily quota), read through chat_attachment_uploader_idx.
+  async bytesUploadedSince(uploaderId: number, since: Date): Promise<number> {
+    const [row] = await this.db
+      .select({ total: sql<number>`coalesce(sum(${attachments.size}), 0)::float8` })
+      .from(attachments)
+      .where(and(eq(attachments.uploaderId, uploaderId), gte(attachments.createdAt, since)));
+    return row?.total ?? 0;
   }
 }

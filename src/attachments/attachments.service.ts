@@ -14,6 +14,7 @@ import { AttachmentsRepository } from './attachments.repository.js';
 import { sanitizeFileName } from './file-names.js';
 import { SNIFF_BYTES, sniffType } from './file-types.js';
 import { ATTACHMENT_STORAGE, type AttachmentStorage } from './storage/attachment-storage.js';
+import { UploadLimits } from './upload-limits.js';
 
 const THUMBNAIL_SIZE = 320;
 // Decompression bombs: refuse images larger than this many pixels.
@@ -68,6 +69,7 @@ export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
     private readonly conversations: ConversationsService,
     @Inject(ATTACHMENT_STORAGE) private readonly storage: AttachmentStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limits: UploadLimits,
   ) {}
 
   onModuleInit(): void {
@@ -81,7 +83,13 @@ export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
   }
 
   // Streams the upload to storage while counting it; the type comes from the first bytes.
-  async upload(actor: Actor, part: MultipartFile | undefined): Promise<AttachmentView> {
+  async upload(
+    actor: Actor,
+    readPart: () => Promise<MultipartFile | undefined>,
+    declaredBytes: number | undefined,
+  ): Promise<AttachmentView> {
+    await this.limits.beforeUpload(actor, declaredBytes);
+    const part = await readPart();
     if (!part) {
       throw new DomainError(ErrorCode.VALIDATION, 'Send one file as multipart/form-data (field "file")');
     }
@@ -117,7 +125,13 @@ export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
       await this.storage.remove(key).catch(() => undefined);
       throw this.tooLarge();
     }
-    const image = type.isImage ? await this.describeImage(id, key) : undefined;
+    try {
+      await this.limits.afterUpload(actor, size);
+    } catch (error) {
+      await this.storage.remove(key).catch(() => undefined);
+      throw error;
+    }
+    const image = type.isImage ? await this.limits.decode(() => this.describeImage(id, key)) : undefined;
     const row = await this.attachments.insert({
       id,
       uploaderId: actor.id,

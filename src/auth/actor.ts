@@ -8,6 +8,8 @@ export interface Actor {
   name: string;
   // Seconds since the epoch at which the token stops being valid.
   expiresAt: number;
+  // The session (refresh-token family) of an own token; host-app tokens have none.
+  sessionId?: number;
 }
 
 export const isAdmin = (actor: Pick<Actor, 'role'>): boolean => actor.role === 'ADMIN';

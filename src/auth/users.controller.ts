@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { userSchema } from '../contract/users.js';
@@ -9,12 +9,34 @@ import { nextLink } from '../common/pagination.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { type CreateUserInput, createUserSchema, type ListUsersQuery, listUsersQuerySchema } from '../contract/users.js';
 import { toUserView, UsersService } from '../users/users.service.js';
+import { idPathSchema } from '../contract/common.js';
+import { type UpdateUserInput, updateUserSchema } from '../contract/sessions.js';
+import type { Actor } from './actor.js';
+import { AccountsService } from './accounts.service.js';
+import { CurrentActor } from './auth.guard.js';
 
 @ApiTags('users')
 @Controller('users')
 @Authenticated({ admin: true })
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  @Patch(':id')
+  @ApiZodResponse(200, userSchema)
+  @ApiOperation({
+    summary: 'Change an account (admins only): role, name, isActive. A role change or deactivation ends its access tokens and sockets',
+  })
+  @ApiZodBody(updateUserSchema)
+  update(
+    @CurrentActor() actor: Actor,
+    @Param(new ZodValidationPipe(idPathSchema)) params: { id: number },
+    @Body(new ZodValidationPipe(updateUserSchema)) body: UpdateUserInput,
+  ) {
+    return this.accounts.update(actor, params.id, body);
+  }
 
   @Post()
   @ApiZodResponse(201, userSchema)

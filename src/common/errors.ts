@@ -22,6 +22,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 400;
     case ErrorCode.UNAUTHORIZED:
     case ErrorCode.TOKEN_EXPIRED:
+    case ErrorCode.TOKEN_REVOKED:
       return 401;
     case ErrorCode.FORBIDDEN:
     case ErrorCode.REGISTRATION_CLOSED:
@@ -34,7 +35,10 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.EMAIL_TAKEN:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
+    case ErrorCode.QUOTA_EXCEEDED:
       return 413;
+    case ErrorCode.INSUFFICIENT_STORAGE:
+      return 507;
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return 415;
     case ErrorCode.RATE_LIMITED:
@@ -61,6 +65,7 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  507: 'Insufficient Storage',
   503: 'Service Unavailable',
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError, ErrorCode } from './errors.js';
+import { MAX_ID } from '../contract/common.js';
 
 // Lists answer JSON arrays (the seed's client reads them so); the next page travels in a Link header, as GitHub's API does.
 export function nextLink(path: string, query: Record<string, string | number | undefined>): string {
@@ -12,7 +13,9 @@ export function nextLink(path: string, query: Record<string, string | number | u
   return `<${path}?${params.toString()}>; rel="next"`;
 }
 
-const cursorSchema = z.tuple([z.number().int().nonnegative(), z.number().int().positive()]);
+// Bounded like every input: the latest date JavaScript (and PostgreSQL's timestamptz) can hold, and an int4 id.
+const MAX_TIME_MS = 8_640_000_000_000_000;
+const cursorSchema = z.tuple([z.number().int().nonnegative().max(MAX_TIME_MS), z.number().int().positive().max(MAX_ID)]);
 
 // Keyset cursor over (timestamp, id), opaque to clients.
 export function encodeCursor(at: Date, id: number): string {

@@ -6,7 +6,8 @@ import { type Env, envSchema } from './config.schema.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-export type DatabaseConfig = { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+export type DatabaseConfig =
+  { kind: 'postgres'; url: string; poolSize: number; statementTimeoutMs?: number } | { kind: 'pglite'; dataDir: string };
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -23,7 +24,8 @@ export interface AppConfig {
     loginPerMinute: number;
     registerPerMinute: number;
     // Tokens issued by the product the chat sits beside (RS256/ES256).
-    hostApp?: { publicKeyPem: string; issuer: string; audience?: string };
+    // Exactly one of publicKeyPem / jwksUrl; ADMIN only from roleClaim (else every host token is a USER).
+    hostApp?: { publicKeyPem?: string; jwksUrl?: string; issuer: string; audience: string; roleClaim?: string };
   };
   corsOrigins: string[];
   maxMessageLength: number;
@@ -47,6 +49,22 @@ export interface AppConfig {
   s3?: { bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
   // PostgreSQL text search configuration for message search ('simple' needs no stemming and fits every language).
   searchLanguage: string;
+  // Sessions, account management and hardening (issue 11).
+  sessions: {
+    // Refresh tokens (and so a signed-in browser) last this long since sign-in.
+    maxAgeSeconds: number;
+    // How long a session/token-version check is cached: the upper bound on revocation delay.
+    checkIntervalMs: number;
+  };
+  trustProxy: TrustProxy;
+  login: { accountFreeAttempts: number; globalPerMinute: number };
+  docsEnabled: boolean;
+  uploads: { quotaBytesPerDay: number; perHour: number; minFreeDiskBytes: number; imageDecodeConcurrency: number };
+  socketEventsPer10s: number;
+  syncMaxMessages: number;
+  statementTimeoutMs: number;
+  // scrypt cost N = 2^passwordScryptLogN (OWASP: 17).
+  passwordScryptLogN: number;
   // Agent workflow: round-robin auto-assignment to online admins under capacity; an assignee offline for
   // reassignAfterMs loses the conversations waiting for an answer.
   assignment: { autoAssign: boolean; agentCapacity: number; reassignAfterMs: number };
@@ -75,16 +93,54 @@ export class ConfigError extends Error {
 
 const MIN_SECRET_BYTES = 32;
 
+// A config error is printed to logs that many people read: never a credential in it.
+const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|CREDENTIAL/;
+
+export function maskValue(variable: string, value: string): string | undefined {
+  if (SECRET_NAME.test(variable)) {
+    return undefined;
+  }
+  // user:password@ in any URL-like value (DATABASE_URL, REDIS_URL, S3_ENDPOINT, ...).
+  return value.replace(/(\/\/[^/@\s:]*):[^@\s]*@/g, '$1:***@').replace(/([?&](password|pass|token|secret|key)=)[^&\s]*/gi, '$1***');
+}
+
 function describeIssues(error: z.ZodError, env: Record<string, string | undefined>): string {
   return error.issues
     .map((issue) => {
       const variable = String(issue.path[0] ?? 'environment');
       const value = env[variable];
-      const shown =
-        value === undefined ? '' : variable.includes('SECRET') || variable.includes('KEY') ? ' (value hidden)' : ` (got "${value}")`;
+      const masked = value === undefined ? undefined : maskValue(variable, value);
+      const shown = value === undefined ? '' : masked === undefined ? ' (value hidden)' : ` (got "${masked}")`;
       return `  ${variable}: ${issue.message}${shown}`;
     })
     .join('\n');
+}
+
+export type TrustProxy = boolean | number | string[];
+
+// TRUST_PROXY: X-Forwarded-For / -Proto are believed only from these hops (fastify's trustProxy).
+function parseTrustProxy(value: string | undefined): TrustProxy {
+  if (value === undefined || value === 'false' || value === '0') {
+    return false;
+  }
+  if (/^\d{1,2}$/.test(value)) {
+    return Number(value);
+  }
+  // Every hop: only right when nothing reaches the server except through the proxy.
+  if (value === 'true') {
+    return true;
+  }
+  const entries = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  const isAddress = (item: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(item) || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item);
+  if (entries.length === 0 || !entries.every(isAddress)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TRUST_PROXY: must be false, a hop count (e.g. 1) or a comma-separated list of proxy addresses/CIDRs (e.g. 10.0.0.0/8, loopback)',
+    );
+  }
+  return entries;
 }
 
 // The embedded default keeps a generated secret beside its data so tokens survive restarts.
@@ -126,12 +182,37 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both, or neither (keys are then generated into the data dir)',
     );
   }
-  if ((e.JWT_PUBLIC_KEY === undefined) !== (e.JWT_ISSUER === undefined)) {
-    throw new ConfigError('Invalid configuration:\n  JWT_PUBLIC_KEY and JWT_ISSUER: set both to accept host-app tokens, or neither');
+  const hostKeySet = e.JWT_PUBLIC_KEY !== undefined || e.JWT_JWKS_URL !== undefined;
+  if (e.JWT_PUBLIC_KEY !== undefined && e.JWT_JWKS_URL !== undefined) {
+    throw new ConfigError('Invalid configuration:\n  JWT_PUBLIC_KEY and JWT_JWKS_URL: set one of them, not both');
   }
+  if (hostKeySet !== (e.JWT_ISSUER !== undefined)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_PUBLIC_KEY (or JWT_JWKS_URL) and JWT_ISSUER: set both to accept host-app tokens, or neither',
+    );
+  }
+  // Without an audience any token the issuer signs for another service would open the chat too.
+  if (hostKeySet && e.JWT_AUDIENCE === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_AUDIENCE: required with JWT_PUBLIC_KEY / JWT_JWKS_URL (the aud claim the product puts in tokens meant for the chat)',
+    );
+  }
+  if (e.JWT_JWKS_URL !== undefined && isProduction && !e.JWT_JWKS_URL.startsWith('https://')) {
+    throw new ConfigError('Invalid configuration:\n  JWT_JWKS_URL: must be an https:// URL when NODE_ENV=production');
+  }
+  if (isProduction && e.SEED_DEMO === true) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SEED_DEMO: demo accounts (known password) are never created when NODE_ENV=production; remove SEED_DEMO and ' +
+        'create the first admin with: npm run user:create -- --email you@example.com --name "Your Name" --admin',
+    );
+  }
+  if (isProduction && e.JWT_EXPIRES_IN < 60) {
+    throw new ConfigError('Invalid configuration:\n  JWT_EXPIRES_IN: must be at least 60 seconds when NODE_ENV=production');
+  }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
 
   const database: DatabaseConfig = e.DATABASE_URL
-    ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+    ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE, statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS }
     : { kind: 'pglite', dataDir: join(dataDir, 'pgdata') };
 
   return {
@@ -140,7 +221,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir,
     database,
-    seedDemo: e.SEED_DEMO ?? database.kind === 'pglite',
+    // Never in production: the demo accounts have a published password.
+    seedDemo: !isProduction && (e.SEED_DEMO ?? database.kind === 'pglite'),
     auth: {
       jwtSecret: e.JWT_SECRET ?? readOrCreateSecret(dataDir),
       expiresInSeconds: e.JWT_EXPIRES_IN,
@@ -148,8 +230,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginPerMinute: e.LOGIN_RATE_LIMIT,
       registerPerMinute: e.REGISTER_RATE_LIMIT,
       hostApp:
-        e.JWT_PUBLIC_KEY && e.JWT_ISSUER
-          ? { publicKeyPem: e.JWT_PUBLIC_KEY.replace(/\\n/g, '\n'), issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }
+        (e.JWT_PUBLIC_KEY || e.JWT_JWKS_URL) && e.JWT_ISSUER && e.JWT_AUDIENCE
+          ? {
+              publicKeyPem: e.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+              jwksUrl: e.JWT_JWKS_URL,
+              issuer: e.JWT_ISSUER,
+              audience: e.JWT_AUDIENCE,
+              roleClaim: e.JWT_ROLE_CLAIM,
+            }
           : undefined,
     },
     corsOrigins: e.CORS_ORIGINS,
@@ -187,6 +275,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     searchLanguage: e.SEARCH_LANGUAGE,
+    // Sessions, account management and hardening (issue 11).
+    sessions: { maxAgeSeconds: e.SESSION_MAX_AGE, checkIntervalMs: e.SESSION_CHECK_INTERVAL_MS },
+    trustProxy,
+    login: { accountFreeAttempts: e.LOGIN_ACCOUNT_FREE_ATTEMPTS, globalPerMinute: e.LOGIN_GLOBAL_RATE_LIMIT },
+    docsEnabled: e.DOCS_ENABLED ?? !isProduction,
+    uploads: {
+      quotaBytesPerDay: e.UPLOAD_QUOTA_BYTES_PER_DAY,
+      perHour: e.UPLOAD_RATE_LIMIT,
+      minFreeDiskBytes: e.MIN_FREE_DISK_BYTES,
+      imageDecodeConcurrency: e.IMAGE_DECODE_CONCURRENCY,
+    },
+    socketEventsPer10s: e.SOCKET_EVENT_RATE_LIMIT,
+    syncMaxMessages: e.SYNC_MAX_MESSAGES,
+    statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    passwordScryptLogN: e.PASSWORD_SCRYPT_LOG_N,
     assignment: { autoAssign: e.AUTO_ASSIGN, agentCapacity: e.AGENT_CAPACITY, reassignAfterMs: e.REASSIGN_AFTER_MS },
     // Email notifications and replies by email (issue 14).
     email: loadEmailConfig(e),

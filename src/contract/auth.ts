@@ -15,13 +15,22 @@ export const registerSchema = z.strictObject({
 });
 export type RegisterInput = z.output<typeof registerSchema>;
 
+// Answer of login, register and refresh. The web app ignores refreshToken in the body and relies on the HttpOnly
+// cookie set with it; other clients (mobile apps, scripts) keep it themselves.
 export const sessionSchema = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
   expiresAt: isoDateSchema,
+  refreshToken: z.string(),
+  refreshExpiresAt: isoDateSchema,
+  sessionId: z.number().int(),
   user: userSchema,
 });
 export type SessionView = z.output<typeof sessionSchema>;
+
+// POST /auth/password: a new access token for this session (the old one carries the old token version).
+export const reissuedSessionSchema = sessionSchema.pick({ accessToken: true, tokenType: true, expiresAt: true, user: true });
+export type ReissuedSessionView = z.output<typeof reissuedSessionSchema>;
 
 // GET /auth/options: what a sign-in page and a composer need to know about this server.
 export const publicOptionsSchema = z.object({

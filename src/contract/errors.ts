@@ -4,6 +4,8 @@ export const ErrorCode = {
   VALIDATION: 'VALIDATION',
   UNAUTHORIZED: 'UNAUTHORIZED',
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  // The token's session was revoked, or the account changed (password, role, deactivation): refresh or sign in.
+  TOKEN_REVOKED: 'TOKEN_REVOKED',
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   CONVERSATION_NOT_FOUND: 'CONVERSATION_NOT_FOUND',
@@ -12,6 +14,10 @@ export const ErrorCode = {
   EMAIL_TAKEN: 'EMAIL_TAKEN',
   REGISTRATION_CLOSED: 'REGISTRATION_CLOSED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  // The user's daily upload quota is used up.
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  // The storage volume is nearly full: uploads are refused before they fill it.
+  INSUFFICIENT_STORAGE: 'INSUFFICIENT_STORAGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   RATE_LIMITED: 'RATE_LIMITED',
   UNAVAILABLE: 'UNAVAILABLE',

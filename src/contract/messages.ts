@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParamSchema, idSchema, isoDateSchema, limitParamSchema, ROLES } from './common.js';
+import { idParamSchema, idSchema, isoDateSchema, limitParamSchema, MAX_ID, ROLES } from './common.js';
 
 // Fields a client may send but that the server decides itself: accepted and dropped, never trusted.
 const serverOwnedFields = {
@@ -60,6 +60,7 @@ export const historyQuerySchema = z
       .string()
       .regex(/^\d{1,10}$/, { message: 'must be a whole number' })
       .transform(Number)
+      .pipe(z.number().max(MAX_ID, { message: `must be at most ${MAX_ID}` }))
       .optional()
       .describe('Return messages with a larger seq, oldest first (catch-up after reconnect)'),
     limit: limitParamSchema(50, 200).describe('Page size, 1 to 200 (default 50)'),
@@ -75,7 +76,17 @@ const MAX_SYNC_CONVERSATIONS = 200;
 
 export const syncSchema = z.strictObject({
   conversations: z
-    .record(z.string().regex(/^[1-9]\d{0,9}$/, { message: 'keys must be conversation ids' }), z.number().int().min(0))
+    .record(
+      z
+        .string()
+        .regex(/^[1-9]\d{0,9}$/, { message: 'keys must be conversation ids' })
+        .refine((key) => Number(key) <= MAX_ID, { message: `keys must be conversation ids (at most ${MAX_ID})` }),
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(MAX_ID, { message: `must be a seq from 0 to ${MAX_ID}` }),
+    )
     .refine((value) => Object.keys(value).length <= MAX_SYNC_CONVERSATIONS, {
       message: `at most ${MAX_SYNC_CONVERSATIONS} conversations per sync`,
     }),

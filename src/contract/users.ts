@@ -9,11 +9,13 @@ export const emailSchema = z
   .transform((value) => value.toLowerCase())
   .describe('Email address (case-insensitive)');
 
+// New passwords only (register, create, change); signing in with an older, shorter one still works.
+export const MIN_PASSWORD_LENGTH = 10;
 export const passwordSchema = z
   .string()
-  .min(8, { message: 'must be at least 8 characters' })
+  .min(MIN_PASSWORD_LENGTH, { message: `must be at least ${MIN_PASSWORD_LENGTH} characters` })
   .max(256, { message: 'must be at most 256 characters' })
-  .describe('Password, 8 to 256 characters');
+  .describe(`Password, ${MIN_PASSWORD_LENGTH} to 256 characters`);
 
 export const nameSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(100).describe('Display name');
 
@@ -39,5 +41,6 @@ export const userSchema = z.object({
   name: z.string(),
   role: z.enum(ROLES),
   createdAt: isoDateSchema,
+  isActive: z.boolean().describe('false: deactivated (cannot sign in)'),
 });
 export type UserView = z.output<typeof userSchema>;

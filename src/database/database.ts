@@ -32,11 +32,14 @@ const MIGRATION_LOCK_KEY = 727_001;
 async function migratePostgres(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
+    // Waiting for another instance's migration and building indexes may take longer than a request may.
+    await client.query('set statement_timeout = 0');
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       await migratePg(drizzlePg({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
     } finally {
       await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query('reset statement_timeout');
     }
   } finally {
     client.release();
@@ -50,6 +53,8 @@ export async function openDatabase(config: DatabaseConfig, options: { migrate: b
       max: config.poolSize,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      // A runaway query (a pathological search, a lock wait) is cancelled instead of holding a connection.
+      ...(config.statementTimeoutMs ? { statement_timeout: config.statementTimeoutMs } : {}),
     });
     // A client whose server went away emits 'error'; without a listener that crashes the process. The pool
     // listens only while a client is idle, so checked-out clients (transactions) need their own listener;

@@ -40,6 +40,10 @@ export const users = pgTable(
     // Off after a one-click unsubscribe from a notification email.
     emailNotifications: boolean('email_notifications').notNull().default(true),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
+    // Deactivated accounts cannot sign in and their sessions are revoked.
+    isActive: boolean('is_active').notNull().default(true),
+    // Access tokens carry it; bumped on a password or role change so every earlier token stops working.
+    tokenVersion: integer('token_version').notNull().default(0),
   },
   (table) => [
     uniqueIndex('users_email_lower_key').on(sql`lower(${table.email})`),
@@ -134,6 +138,8 @@ export const attachments = pgTable(
   },
   (table) => [
     index('chat_attachment_message_idx').on(table.messageId),
+    // The daily upload quota sums one uploader's recent files.
+    index('chat_attachment_uploader_idx').on(table.uploaderId, table.createdAt),
     index('chat_attachment_unattached_idx')
       .on(table.createdAt)
       .where(sql`${table.messageId} is null`),
@@ -173,6 +179,38 @@ export const pushSubscriptions = pgTable(
     createdAt: timestampMs('created_at').notNull().defaultNow(),
   },
   (table) => [uniqueIndex('push_subscription_endpoint_key').on(table.endpoint), index('push_subscription_user_idx').on(table.userId)],
+);
+
+// A signed-in device: one refresh-token family. Revoking it ends every token of the family.
+export const authSessions = pgTable(
+  'auth_session',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    lastUsedAt: timestampMs('last_used_at').notNull().defaultNow(),
+    expiresAt: timestampMs('expires_at').notNull(),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (table) => [index('auth_session_user_idx').on(table.userId, table.id)],
+);
+
+// Every refresh token ever given out, hashed; a used one presented again means it was stolen (reuse detection).
+export const refreshTokens = pgTable(
+  'auth_refresh_token',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => authSessions.id, { onDelete: 'cascade' }),
+    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    usedAt: timestampMs('used_at'),
+  },
+  (table) => [index('auth_refresh_token_session_idx').on(table.sessionId)],
 );
 
 // Saved replies for admins, inserted from the composer with `/shortCode`.
@@ -236,6 +274,7 @@ export const emailNotifications = pgTable(
 );
 
 export type UserRow = typeof users.$inferSelect;
+export type AuthSessionRow = typeof authSessions.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type AttachmentRow = typeof attachments.$inferSelect;

@@ -110,8 +110,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   private runAuthenticated<T extends object>(socket: ChatSocket, handler: (actor: Actor) => Promise<T>): Promise<AckResult<T>> {
-    return this.run(socket, () => {
-      const actor = socket.data.actor;
+    return this.run(socket, async () => {
+      const actor = await this.sessions.current(socket);
       if (!actor) {
         throw new DomainError(ErrorCode.UNAUTHORIZED, 'Authenticate first: send authenticate {token} or connect with auth: {token}');
       }
@@ -121,6 +121,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   private async run<T extends object>(socket: ChatSocket, handler: () => Promise<T>): Promise<AckResult<T>> {
     try {
+      this.sessions.spendEventBudget(socket);
       return { ok: true, ...(await handler()) };
     } catch (error) {
       const failure = this.toFailure(error);

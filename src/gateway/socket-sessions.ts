@@ -7,13 +7,19 @@ import { DomainError, ErrorCode, toSocketError } from '../common/errors.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contract/realtime.js';
 import { PresenceService } from '../presence/presence.service.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
-import { ADMINS_ROOM, USERS_ROOM, userRoom } from '../realtime/rooms.js';
+import { ADMINS_ROOM, sessionRoom, USERS_ROOM, userRoom } from '../realtime/rooms.js';
 
 export interface SocketData {
   actor?: Actor;
   timer?: NodeJS.Timeout;
   isCountedOnline?: boolean;
+  // The token version the socket's token carried, for the per-event revocation check.
+  tokenVersion?: number;
+  // Token bucket over every event this socket sends.
+  budget?: { tokens: number; at: number };
 }
+
+const EVENT_BUDGET_WINDOW_MS = 10_000;
 
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type ChatNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -48,6 +54,7 @@ export class SocketSessions {
       this.auth.authenticate(token).then(
         (actor) => {
           socket.data.actor = actor;
+          socket.data.tokenVersion = actor.tokenVersion;
           next();
         },
         (error: unknown) => {
@@ -86,13 +93,71 @@ export class SocketSessions {
       throw new DomainError(ErrorCode.FORBIDDEN, 'This socket is signed in as another account; open a new connection');
     }
     socket.data.actor = actor;
+    socket.data.tokenVersion = actor.tokenVersion;
     this.begin(socket, actor);
     return actor;
   }
 
+  // Still the same account, session and role as when it authenticated? Checked before every event (the check
+  // is cached at most SESSION_CHECK_INTERVAL_MS), so a revocation that did not reach this instance through Redis
+  // still stops the socket in time.
+  async current(socket: ChatSocket): Promise<Actor | undefined> {
+    const actor = socket.data.actor;
+    if (!actor) {
+      return undefined;
+    }
+    let fresh: Actor;
+    try {
+      fresh = await this.auth.recheck(actor, socket.data.tokenVersion);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.TOKEN_REVOKED) {
+        this.revoked(socket);
+        return undefined;
+      }
+      throw error;
+    }
+    if (fresh.role !== actor.role) {
+      this.revoked(socket);
+      return undefined;
+    }
+    return actor;
+  }
+
+  // Every event costs one token; the bucket holds SOCKET_EVENT_RATE_LIMIT and refills that many per 10 s, so a
+  // client cannot flood any handler (sync, markAsRead, authenticate ...), not only typing and sends.
+  spendEventBudget(socket: ChatSocket): void {
+    const capacity = this.config.socketEventsPer10s;
+    const now = Date.now();
+    const budget = socket.data.budget ?? { tokens: capacity, at: now };
+    budget.tokens = Math.min(capacity, budget.tokens + ((now - budget.at) * capacity) / EVENT_BUDGET_WINDOW_MS);
+    budget.at = now;
+    socket.data.budget = budget;
+    if (budget.tokens < 1) {
+      const retryAfterMs = Math.ceil(((1 - budget.tokens) * EVENT_BUDGET_WINDOW_MS) / capacity);
+      throw new DomainError(ErrorCode.RATE_LIMITED, 'Too many events on this connection; slow down', { retryAfterMs });
+    }
+    budget.tokens -= 1;
+  }
+
+  private revoked(socket: ChatSocket): void {
+    socket.data.actor = undefined;
+    socket.emit('error', { code: ErrorCode.TOKEN_REVOKED, message: 'This session was revoked: sign in again' });
+    socket.disconnect(true);
+  }
+
   private begin(socket: ChatSocket, actor: Actor): void {
     clearTimeout(socket.data.timer);
-    void socket.join(isAdmin(actor) ? [userRoom(actor.id), ADMINS_ROOM] : [userRoom(actor.id), USERS_ROOM]);
+    // A socket that authenticates again starts from no rooms: nothing of an earlier role or session stays.
+    for (const room of socket.rooms) {
+      if (room !== socket.id) {
+        void socket.leave(room);
+      }
+    }
+    const rooms = isAdmin(actor) ? [userRoom(actor.id), ADMINS_ROOM] : [userRoom(actor.id), USERS_ROOM];
+    if (actor.sessionId !== undefined) {
+      rooms.push(sessionRoom(actor.sessionId));
+    }
+    void socket.join(rooms);
     if (!socket.data.isCountedOnline) {
       socket.data.isCountedOnline = true;
       void this.presence.connected(actor);

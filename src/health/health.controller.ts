@@ -27,12 +27,41 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database (and Redis, when configured) answer; 503 otherwise or while draining' })
-  ready() {
+  @ApiOperation({
+    summary: 'Readiness: the database answers (503 otherwise or while draining); Redis being away is `redis: "degraded"`, not 503',
+  })
+  async ready() {
     if (this.drain.isDraining) {
       throw new DomainError(ErrorCode.UNAVAILABLE, 'Shutting down');
     }
+    // Only what stops this instance from serving takes it out of the load balancer: without Redis it still serves
+    // its own sockets (and catches up when Redis is back), so pulling every instance would turn an outage into a total one.
+    const [result, redis] = await Promise.all([this.checkDatabase(), this.redisStatus()]);
+    return { ...result, redis };
+  }
+
+  private async redisStatus(): Promise<'ok' | 'degraded' | 'off'> {
     const redis = this.redis;
+    if (!redis) {
+      return 'off';
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        redis.command.ping(),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
+        }),
+      ]);
+      return 'ok';
+    } catch {
+      return 'degraded';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private checkDatabase() {
     return this.health.check([
       () =>
         this.indicators
@@ -42,17 +71,6 @@ export class HealthController {
             return { driver: this.database.kind };
           })
           .withTimeout(PING_TIMEOUT_MS),
-      ...(redis
-        ? [
-            () =>
-              this.indicators
-                .check('redis')
-                .attempt(async () => {
-                  await redis.command.ping();
-                })
-                .withTimeout(PING_TIMEOUT_MS),
-          ]
-        : []),
     ]);
   }
 }

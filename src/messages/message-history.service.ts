@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type Actor, isAdmin } from '../auth/actor.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { HistoryQuery, MessageView, SyncInput } from '../contract/messages.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { toMessageView } from './message.records.js';
@@ -19,6 +20,7 @@ export class MessageHistoryService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   // Every read path decides once whether private notes are included: only for admins.
@@ -53,11 +55,20 @@ export class MessageHistoryService {
   // Catch-up after a reconnect: every message after the client's last seq, per conversation, in seq order.
   async sync(actor: Actor, input: SyncInput): Promise<{ conversationId: number; messages: MessageView[]; hasMore: boolean }[]> {
     const results = [];
+    // One ack carries at most SYNC_MAX_MESSAGES in all; the rest is hasMore (the client syncs again from there).
+    let budget = this.config.syncMaxMessages;
     for (const [key, lastSeq] of Object.entries(input.conversations)) {
       const conversationId = Number(key);
       await this.conversations.requireAccessibleOwner(actor, conversationId);
-      const rows = await this.messages.pageAfter(conversationId, lastSeq, SYNC_PAGE + 1, isAdmin(actor));
-      results.push({ conversationId, messages: rows.slice(0, SYNC_PAGE).map(toMessageView), hasMore: rows.length > SYNC_PAGE });
+      const page = Math.min(SYNC_PAGE, budget);
+      if (page === 0) {
+        results.push({ conversationId, messages: [], hasMore: true });
+        continue;
+      }
+      const rows = await this.messages.pageAfter(conversationId, lastSeq, page + 1, isAdmin(actor));
+      const messages = rows.slice(0, page);
+      budget -= messages.length;
+      results.push({ conversationId, messages: messages.map(toMessageView), hasMore: rows.length > page });
     }
     return results;
   }

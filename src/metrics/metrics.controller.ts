@@ -24,6 +24,10 @@ export class MetricsController {
 
   @Get()
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply) {
+    // Production without a token: as if there were no metrics (they describe traffic and internals).
+    if (!this.config.metricsToken && this.config.env === 'production') {
+      throw new DomainError(ErrorCode.NOT_FOUND, 'Not found');
+    }
     if (this.config.metricsToken && !sameSecret(bearerToken(authorization), this.config.metricsToken)) {
       throw new DomainError(ErrorCode.UNAUTHORIZED, 'Metrics need the METRICS_TOKEN bearer token');
     }

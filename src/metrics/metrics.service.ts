@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DATABASE_HANDLE, type DatabaseHandle } from '../database/database.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
+import { REDIS, type RedisClients } from '../redis/redis.js';
 
 // One registry per application instance (tests run several in one process).
 @Injectable()
@@ -11,8 +12,18 @@ export class MetricsService {
   readonly deliveryLatency: Histogram;
   readonly httpLatency: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(publisher: RealtimePublisher, @Inject(DATABASE_HANDLE) database: DatabaseHandle) {
+  constructor(publisher: RealtimePublisher, @Inject(DATABASE_HANDLE) database: DatabaseHandle, @Inject(REDIS) redis: RedisClients | null) {
     collectDefaultMetrics({ register: this.registry });
+    if (redis) {
+      new Gauge({
+        name: 'chat_redis_up',
+        help: '1 while this instance is connected to Redis, 0 while it runs degraded (own sockets only)',
+        registers: [this.registry],
+        collect() {
+          this.set(redis.command.status === 'ready' ? 1 : 0);
+        },
+      });
+    }
     new Gauge({
       name: 'chat_connected_sockets',
       help: 'Sockets connected to this instance on /chat',

@@ -1,8 +1,18 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
+import { ErrorCode } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { ServerToClientEvents } from '../contract/realtime.js';
-import { userRoom } from './rooms.js';
+import { sessionRoom, userRoom } from './rooms.js';
+
+// A revoked session (sessionId) or every session of an account (no sessionId).
+export interface RevocationNotice {
+  userId: number;
+  sessionId?: number;
+}
+
+const REVOKED_EVENT = 'auth:revoked';
 
 type EventName = keyof ServerToClientEvents;
 type Payload<E extends EventName> = Parameters<ServerToClientEvents[E]>[0];
@@ -13,9 +23,40 @@ type Emit = (event: string, payload: unknown) => boolean;
 export class RealtimePublisher {
   private readonly logger = new Logger(RealtimePublisher.name);
   private namespace?: Namespace;
+  private readonly revocationListeners: ((notice: RevocationNotice) => void)[] = [];
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   attach(namespace: Namespace): void {
     this.namespace = namespace;
+    // Revocations made on other instances (server-side events travel through the Redis adapter).
+    namespace.on(REVOKED_EVENT, (notice: RevocationNotice) => this.applyRevocation(notice));
+  }
+
+  onRevocation(listener: (notice: RevocationNotice) => void): void {
+    this.revocationListeners.push(listener);
+  }
+
+  // Every instance forgets its cached checks and closes the affected sockets with TOKEN_REVOKED. Each instance
+  // acts on its own sockets, so the error event always goes out before that socket's disconnect.
+  revoke(notice: RevocationNotice): void {
+    this.applyRevocation(notice);
+    if (this.config.redis && this.namespace) {
+      (this.namespace.serverSideEmit as (event: string, payload: unknown) => boolean)(REVOKED_EVENT, notice);
+    }
+  }
+
+  private applyRevocation(notice: RevocationNotice): void {
+    for (const listener of this.revocationListeners) {
+      listener(notice);
+    }
+    if (!this.namespace) {
+      return;
+    }
+    const room = notice.sessionId !== undefined ? sessionRoom(notice.sessionId) : userRoom(notice.userId);
+    const local = this.namespace.local.in(room);
+    (local.emit as Emit)('error', { code: ErrorCode.TOKEN_REVOKED, message: 'This session was revoked: sign in again' });
+    local.disconnectSockets(true);
   }
 
   send<E extends EventName>(event: E, rooms: string[], payload: Payload<E>, options: { exceptUserId?: number } = {}): void {

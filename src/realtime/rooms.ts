@@ -12,6 +12,11 @@ export function conversationAudience(conversationUserId: number): string[] {
   return [userRoom(conversationUserId), ADMINS_ROOM];
 }
 
+// The sockets of one signed-in device (session), so revoking a session closes exactly them.
+export function sessionRoom(sessionId: number): string {
+  return `session:${sessionId}`;
+}
+
 // Where the web app opens a conversation (notification links).
 export function conversationUrl(conversationId: number): string {
   return `/?conversation=${conversationId}`;

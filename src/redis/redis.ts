@@ -19,7 +19,10 @@ const logger = new Logger('Redis');
 // and slowing every send down. The subscriber keeps its queue so that its subscriptions survive a restart.
 function client(url: string, role: string, options: { queueWhileDown: boolean }): Redis {
   const redis = new Redis(url, {
-    maxRetriesPerRequest: 3,
+    // The subscriber's queued (p)subscribe calls wait for Redis however long it takes: the adapter does not catch
+    // their rejection, so giving up after a few retries would be an unhandled rejection (a crash) when Redis is
+    // down at startup.
+    maxRetriesPerRequest: options.queueWhileDown ? null : 3,
     enableOfflineQueue: options.queueWhileDown,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     lazyConnect: false,
@@ -59,7 +62,8 @@ export function createRedisClients(url: string): RedisClients {
     pub,
     sub,
     close: async () => {
-      await Promise.allSettled([command.quit(), pub.quit(), sub.quit()]);
+      // QUIT waits in the offline queue while Redis is away (forever on the subscriber): only ask a live connection.
+      await Promise.allSettled([command, pub, sub].filter((client) => client.status === 'ready').map((client) => client.quit()));
       command.disconnect();
       pub.disconnect();
       sub.disconnect();

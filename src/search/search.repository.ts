@@ -105,10 +105,14 @@ export class SearchRepository {
   async ensureLanguageIndex(language: string): Promise<void> {
     // The name is checked against pg_ts_config before it gets here, so it is safe to inline.
     const name = `chat_message_search_${language.replace(/\W/g, '_')}_idx`;
-    await this.db.execute(
-      sql.raw(
-        `create index if not exists ${name} on chat_message using gin (to_tsvector('${language.replace(/'/g, "''")}'::regconfig, content))`,
-      ),
-    );
+    // Building the index over a large table may take longer than DB_STATEMENT_TIMEOUT_MS allows a request.
+    await this.db.transaction(async (tx) => {
+      await tx.execute(sql`set local statement_timeout = 0`);
+      await tx.execute(
+        sql.raw(
+          `create index if not exists ${name} on chat_message using gin (to_tsvector('${language.replace(/'/g, "''")}'::regconfig, content))`,
+        ),
+      );
+    });
   }
 }

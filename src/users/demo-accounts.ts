@@ -29,3 +29,14 @@ export async function seedDemoAccounts(users: UsersService): Promise<void> {
     new Logger('DemoAccounts').log(`Created demo accounts ${created.join(' and ')} (password "${DEMO_PASSWORD}"). Not for production.`);
   }
 }
+
+// Production (no demo accounts): an empty database has no way in until someone makes the first admin.
+export async function announceFirstAdmin(users: UsersService): Promise<void> {
+  if ((await users.count()) > 0) {
+    return;
+  }
+  new Logger('Accounts').warn(
+    'No accounts yet. Create the first admin with: npm run user:create -- --email you@example.com --name "Your Name" --admin ' +
+      '(it asks for the password; in a container: echo "$PASSWORD" | npm run user:create -- --email ... --admin)',
+  );
+}

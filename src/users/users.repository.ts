@@ -76,6 +76,28 @@ export class UsersRepository {
     }
   }
 
+  // bumpTokenVersion: every access token issued before stops working (checked per session, cached briefly).
+  async update(
+    id: number,
+    changes: { role?: Role; name?: string; isActive?: boolean; passwordHash?: string },
+    options: { bumpTokenVersion: boolean },
+  ): Promise<UserRow | undefined> {
+    const [row] = await this.db
+      .update(users)
+      .set({ ...changes, ...(options.bumpTokenVersion ? { tokenVersion: sql`${users.tokenVersion} + 1` } : {}) })
+      .where(eq(users.id, id))
+      .returning();
+    return row;
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(users)
+      .where(and(eq(users.role, 'ADMIN'), eq(users.isActive, true)));
+    return row?.count ?? 0;
+  }
+
   async list(filter: { query?: string; role?: Role; afterId?: number; limit: number }): Promise<UserRow[]> {
     const conditions: SQL[] = [];
     if (filter.query) {

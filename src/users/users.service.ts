@@ -6,7 +6,7 @@ import { EmailTakenError, UsersRepository } from './users.repository.js';
 import type { CreateUserInput, ListUsersQuery, UserView } from '../contract/users.js';
 
 export function toUserView(row: UserRow): UserView {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.createdAt.toISOString(), isActive: row.isActive };
 }
 
 @Injectable()
@@ -47,6 +47,18 @@ export class UsersService {
       }
       throw error;
     });
+  }
+
+  update(
+    id: number,
+    changes: { role?: UserRow['role']; name?: string; isActive?: boolean; passwordHash?: string },
+    options: { bumpTokenVersion: boolean },
+  ): Promise<UserRow | undefined> {
+    return this.users.update(id, changes, options);
+  }
+
+  countActiveAdmins(): Promise<number> {
+    return this.users.countActiveAdmins();
   }
 
   count(): Promise<number> {

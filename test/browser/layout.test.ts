@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { createAccount, type TestAccount } from '../support/accounts.js';
+import { createAccount, TEST_PASSWORD, type TestAccount } from '../support/accounts.js';
 import { type Api, apiClient } from '../support/http.js';
 import { startServer, type TestServer } from '../support/server.js';
 import { assertWebBuilt, DESKTOP, launchBrowser, PHONE, screenshot, skipWithoutChromium, WatchedPage } from './support/browser.js';
@@ -110,7 +110,7 @@ describe('web app layout: desktop and 360 px, contrast, screenshots', { skip: sk
     await tabTo(page, page.getByLabel('Email'));
     await page.keyboard.type(admin.email);
     await page.keyboard.press('Tab');
-    await page.keyboard.type('password');
+    await page.keyboard.type(TEST_PASSWORD);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Inbox' }).waitFor();
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import type { Browser, Page } from 'playwright-core';
-import { createAccount, DEMO_ADMIN, DEMO_USER, type TestAccount } from '../support/accounts.js';
+import { createAccount, DEMO_ADMIN, DEMO_USER, TEST_PASSWORD, type TestAccount } from '../support/accounts.js';
 import { type Api, apiClient } from '../support/http.js';
 import { startServer, TEST_JWT_SECRET, type TestServer } from '../support/server.js';
 import { assertWebBuilt, launchBrowser, skipWithoutChromium, WatchedPage } from './support/browser.js';
@@ -58,7 +58,7 @@ describe('web app: signing in and out', { skip: skipWithoutChromium }, () => {
 
   it('signs in the demo accounts on the embedded default, keeps the session over a reload, and signs out', async () => {
     const admin = await WatchedPage.open(browser, server.url);
-    await signInAsAdmin(admin.page, DEMO_ADMIN.email);
+    await signInAsAdmin(admin.page, DEMO_ADMIN.email, DEMO_ADMIN.password);
     assert.equal(new URL(admin.page.url()).pathname, '/inbox');
     assert.ok(await storedSession(admin.page), 'the session is in sessionStorage');
     await admin.page.reload();
@@ -72,7 +72,7 @@ describe('web app: signing in and out', { skip: skipWithoutChromium }, () => {
     await admin.page.getByRole('heading', { name: 'Sign in to Support chat' }).waitFor();
 
     const user = await WatchedPage.open(browser, server.url);
-    await signInAsUser(user.page, DEMO_USER.email);
+    await signInAsUser(user.page, DEMO_USER.email, DEMO_USER.password);
     assert.equal(new URL(user.page.url()).pathname, '/support');
     assert.deepEqual([...admin.unexpectedErrors(), ...user.unexpectedErrors()], []);
   });
@@ -153,7 +153,7 @@ describe('web app: signing in and out', { skip: skipWithoutChromium }, () => {
     await refused.page.getByText(EXPIRED_NOTICE).waitFor();
     assert.equal(await storedSession(refused.page), null);
     await refused.page.getByLabel('Email').fill(account.email);
-    await refused.page.getByLabel('Password').fill('password');
+    await refused.page.getByLabel('Password').fill(TEST_PASSWORD);
     await refused.page.getByRole('button', { name: 'Sign in' }).click();
     await refused.page.getByRole('heading', { name: 'Support', exact: true }).waitFor();
     assert.deepEqual(stale.unexpectedErrors(), []);

@@ -13,7 +13,10 @@ export interface TestAccount {
 export const DEMO_ADMIN = { email: 'admin@example.com', password: 'password' };
 export const DEMO_USER = { email: 'user@example.com', password: 'password' };
 
-export async function login(api: Api, email: string, password = 'password'): Promise<TestAccount> {
+// New accounts need at least 10 characters; the demo accounts keep their short seed password.
+export const TEST_PASSWORD = 'password-10';
+
+export async function login(api: Api, email: string, password = TEST_PASSWORD): Promise<TestAccount> {
   const response = await api('POST', '/auth/login', { body: { email, password } });
   assert.equal(response.status, 200, `login ${email}: ${JSON.stringify(response.body)}`);
   return { ...response.body.user, token: response.body.accessToken };
@@ -25,7 +28,7 @@ export async function createAccount(api: Api, role: 'USER' | 'ADMIN' = 'USER', n
   const email = `${role.toLowerCase()}-${randomUUID().slice(0, 8)}@test.example`;
   const created = await api('POST', '/users', {
     token: admin.token,
-    body: { email, password: 'password', name: name ?? `Test ${role} ${email.slice(0, 12)}`, role },
+    body: { email, password: TEST_PASSWORD, name: name ?? `Test ${role} ${email.slice(0, 12)}`, role },
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   return login(api, email);

@@ -8,4 +8,6 @@ export interface AttachmentStorage {
   write(key: string, body: Readable, contentType: string): Promise<void>;
   read(key: string): Promise<Readable>;
   remove(key: string): Promise<void>;
+  // Free bytes on the volume, where that means something (local disk); object storage has no such bound.
+  freeBytes?(): Promise<number>;
 }

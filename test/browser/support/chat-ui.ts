@@ -1,22 +1,23 @@
 import type { Locator, Page } from 'playwright-core';
+import { TEST_PASSWORD } from '../../support/accounts.js';
 
 // Steps and places in the web app, by what a person sees (labels, roles, text).
 const TIMEOUT_MS = 10_000;
 
-export async function signIn(page: Page, email: string, password = 'password'): Promise<void> {
+export async function signIn(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
   await page.goto('/');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-export async function signInAsAdmin(page: Page, email: string): Promise<void> {
-  await signIn(page, email);
+export async function signInAsAdmin(page: Page, email: string, password?: string): Promise<void> {
+  await signIn(page, email, password);
   await page.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: TIMEOUT_MS });
 }
 
-export async function signInAsUser(page: Page, email: string): Promise<void> {
-  await signIn(page, email);
+export async function signInAsUser(page: Page, email: string, password?: string): Promise<void> {
+  await signIn(page, email, password);
   await page.getByRole('heading', { name: 'Support', exact: true }).waitFor({ timeout: TIMEOUT_MS });
 }
 

@@ -45,7 +45,8 @@ export class FaultEnvironment {
       env.db = new pg.Pool({ connectionString: env.postgres.url, max: 3 });
       env.db.on('error', () => undefined);
       const common = {
-        NODE_ENV: 'production',
+        // Not production: the suite signs in with the demo accounts, which production never creates.
+        NODE_ENV: 'test',
         HOST: '127.0.0.1',
         JWT_SECRET: randomBytes(48).toString('base64url'),
         DATABASE_URL: env.postgres.url,
@@ -59,6 +60,11 @@ export class FaultEnvironment {
         LOGIN_RATE_LIMIT: '100000',
         REGISTER_RATE_LIMIT: '100000',
         TYPING_RATE_LIMIT: '100000',
+        LOGIN_GLOBAL_RATE_LIMIT: '1000000',
+        SOCKET_EVENT_RATE_LIMIT: '1000000',
+        PASSWORD_SCRYPT_LOG_N: '14',
+        // As before sessions: one token for the whole run (the default is 15 min).
+        JWT_EXPIRES_IN: '1h',
         ...options.serverEnv,
       };
       for (let index = 0; index < options.instances; index += 1) {

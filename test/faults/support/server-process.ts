@@ -79,17 +79,29 @@ export class ServerProcess {
     });
   }
 
-  // Ready means GET /health/ready answers 200: PostgreSQL and Redis both answered this instance.
+  // Ready means GET /health/ready answers 200 (PostgreSQL answered) and Redis is not reported degraded.
   async waitReady(timeoutMs = 30_000): Promise<void> {
     await waitUntil(
       async () => {
         if (this.exit) {
           throw new Error(`${this.name} exited (${this.exit.code ?? this.exit.signal}) before it was ready:\n${this.logTail()}`);
         }
-        return (await this.readyStatus()) === 200;
+        const readiness = await this.readiness();
+        return readiness.status === 200 && readiness.redis !== 'degraded';
       },
       { timeoutMs, what: () => `${this.name} to be ready:\n${this.logTail()}`, intervalMs: 100 },
     );
+  }
+
+  // The readiness status and what it says of Redis ("ok", "degraded", "off"); status 0 when nothing answers.
+  async readiness(): Promise<{ status: number; redis?: string }> {
+    try {
+      const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(3_000) });
+      const body = (await response.json().catch(() => ({}))) as { redis?: string };
+      return { status: response.status, redis: body.redis };
+    } catch {
+      return { status: 0 };
+    }
   }
 
   // The readiness status, or 0 when the process does not answer at all.

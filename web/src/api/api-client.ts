@@ -6,6 +6,7 @@ import type { ConversationListItem, ConversationView, UnreadCountView } from '@c
 import type { AttachmentView, MessageView, ReadReceiptView } from '@contract/messages';
 import type { SearchResultView } from '@contract/search';
 import type { UserView } from '@contract/users';
+import type { AuthSessionView } from '@contract/sessions';
 import type { CannedResponseView } from '@contract/canned-responses';
 import type { RatingView } from '@contract/ratings';
 import type { ReportOverviewView } from '@contract/reports';
@@ -30,6 +31,9 @@ export interface ConversationQuery {
 
 export interface ApiClientOptions {
   token(): string | undefined;
+  // The access token was refused as expired or revoked: a new one from the refresh cookie, or undefined when the
+  // session is over (the session provider has then signed out).
+  refresh(reason: string): Promise<string | undefined>;
   // An authenticated request was refused because the session ended (expired or revoked token).
   onSessionEnded(error: ApiError): void;
 }
@@ -58,7 +62,7 @@ export function createApiClient(options: ApiClientOptions) {
     return token ? { authorization: `Bearer ${token}` } : {};
   }
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
+  async function request<T>(method: string, path: string, body?: unknown, isRetry = false): Promise<{ body: T; headers: Headers }> {
     const token = options.token();
     const headers: Record<string, string> = { accept: 'application/json', ...authorization() };
     if (body !== undefined) {
@@ -79,6 +83,13 @@ export function createApiClient(options: ApiClientOptions) {
     }
     if (!response.ok) {
       const error = ApiError.fromBody(response.status, parsed);
+      if (token && error.isTokenSpent && !isRetry) {
+        // Silent refresh: the refresh cookie buys a new access token and the request goes again, once.
+        if (await options.refresh(error.code)) {
+          return request<T>(method, path, body, true);
+        }
+        throw error;
+      }
       if (token && error.isSessionEnded) {
         options.onSessionEnded(error);
       }
@@ -101,6 +112,32 @@ export function createApiClient(options: ApiClientOptions) {
     },
     async register(input: { email: string; password: string; name: string }): Promise<SessionView> {
       return (await request<SessionView>('POST', '/auth/register', input)).body;
+    },
+    async logout(): Promise<void> {
+      await request('POST', '/auth/logout');
+    },
+    async logoutAll(): Promise<void> {
+      await request('POST', '/auth/logout-all');
+    },
+    async sessions(): Promise<AuthSessionView[]> {
+      return (await request<AuthSessionView[]>('GET', '/auth/sessions')).body;
+    },
+    async endSession(id: number): Promise<void> {
+      await request('DELETE', `/auth/sessions/${id}`);
+    },
+    async changePassword(currentPassword: string, newPassword: string): Promise<Pick<SessionView, 'accessToken' | 'expiresAt' | 'user'>> {
+      return (
+        await request<Pick<SessionView, 'accessToken' | 'expiresAt' | 'user'>>('POST', '/auth/password', { currentPassword, newPassword })
+      ).body;
+    },
+    team(nextPath?: string): Promise<Page<UserView>> {
+      return page(nextPath ?? withQuery('/users', { role: 'ADMIN', limit: 200 }));
+    },
+    async createUser(input: { email: string; name: string; password: string; role: 'USER' | 'ADMIN' }): Promise<UserView> {
+      return (await request<UserView>('POST', '/users', input)).body;
+    },
+    async updateUser(id: number, changes: { role?: 'USER' | 'ADMIN'; name?: string; isActive?: boolean }): Promise<UserView> {
+      return (await request<UserView>('PATCH', `/users/${id}`, changes)).body;
     },
     conversations(query: ConversationQuery, nextPath?: string): Promise<Page<ConversationListItem>> {
       return page(nextPath ?? withQuery('/chat/conversations', { limit: CONVERSATION_PAGE_SIZE, ...query }));
@@ -188,3 +225,30 @@ export function createApiClient(options: ApiClientOptions) {
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
+
+// POST /auth/refresh with the HttpOnly cookie (the browser adds it; scripts never see it). Serialised across this
+// browser's tabs (they share the cookie): two tabs presenting the same refresh token at once would look like a
+// stolen token to the server, which then ends the session.
+export async function refreshSession(): Promise<SessionView | 'ended' | 'offline'> {
+  const attempt = async (): Promise<SessionView | 'ended' | 'offline'> => {
+    let response: Response;
+    try {
+      response = await fetch('/auth/refresh', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { accept: 'application/json', 'content-type': 'application/json' },
+        body: '{}',
+      });
+    } catch {
+      return 'offline';
+    }
+    if (response.status === 401 || response.status === 400) {
+      return 'ended';
+    }
+    if (!response.ok) {
+      return 'offline';
+    }
+    return (await response.json()) as SessionView;
+  };
+  return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('support-chat.refresh', attempt) : attempt();
+}

@@ -23,7 +23,12 @@ export class ApiError extends Error {
   }
 
   get isSessionEnded(): boolean {
-    return this.code === 'TOKEN_EXPIRED' || this.code === 'UNAUTHORIZED';
+    return this.code === 'TOKEN_EXPIRED' || this.code === 'TOKEN_REVOKED' || this.code === 'UNAUTHORIZED';
+  }
+
+  // The access token alone is spent: a refresh may still continue the session.
+  get isTokenSpent(): boolean {
+    return this.code === 'TOKEN_EXPIRED' || this.code === 'TOKEN_REVOKED';
   }
 }
 

@@ -15,8 +15,9 @@ const SEND_ATTEMPTS = 3;
 const MAX_SYNC_ROUNDS = 20;
 
 // Same origin (the server serves the app, or Vite proxies /socket.io in development).
-export function openChatSocket(token: string): ChatSocket {
-  return io('/chat', { auth: { token }, transports: ['websocket'], autoConnect: false });
+// The token is read at every (re)connect: after a silent refresh the same socket reconnects with the new one.
+export function openChatSocket(token: () => string | undefined): ChatSocket {
+  return io('/chat', { auth: (send) => send({ token: token() }), transports: ['websocket'], autoConnect: false });
 }
 
 export class SendRejectedError extends Error {

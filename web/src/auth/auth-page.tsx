@@ -8,7 +8,7 @@ import { useSession } from '../session/session-context.js';
 import { authFailureMessage } from './auth-messages.js';
 import styles from './auth-page.module.css';
 
-const MIN_PASSWORD_LENGTH = 8;
+const MIN_PASSWORD_LENGTH = 10;
 
 export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const { api, signIn, notice } = useSession();

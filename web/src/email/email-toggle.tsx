@@ -21,12 +21,14 @@ export function EmailToggle({ api }: { api: ApiClient }) {
   if (isOn === undefined) {
     return null;
   }
+  // Shown at once (a controlled checkbox must follow the click), put back if the server refuses.
   const onChange = (next: boolean) => {
+    setIsOn(next);
     setIsSaving(true);
     api
       .setEmailNotifications(next)
       .then((settings) => setIsOn(settings.emailNotifications))
-      .catch(() => undefined)
+      .catch(() => setIsOn(!next))
       .finally(() => setIsSaving(false));
   };
   return (

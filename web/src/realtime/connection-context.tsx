@@ -1,7 +1,7 @@
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { type ChatSocket, openChatSocket } from '../api/chat-socket.js';
 import type { SocketError } from '@contract/errors';
-import { SESSION_EXPIRED_NOTICE, SESSION_REVOKED_NOTICE } from '../session/session-notices.js';
+import { SESSION_REVOKED_NOTICE } from '../session/session-notices.js';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting';
 
@@ -16,24 +16,28 @@ export interface ChatConnection {
 const ConnectionContext = createContext<ChatConnection | undefined>(undefined);
 
 function endNoticeOf(code: unknown): string | undefined {
-  if (code === 'TOKEN_EXPIRED') {
-    return SESSION_EXPIRED_NOTICE;
-  }
   return code === 'UNAUTHORIZED' ? SESSION_REVOKED_NOTICE : undefined;
 }
+
+// The access token is spent, not necessarily the session: refresh and reconnect.
+const isTokenSpent = (code: unknown) => code === 'TOKEN_EXPIRED' || code === 'TOKEN_REVOKED';
+// A token that is refused again right after a refresh means the session itself is gone.
+const MAX_RENEWALS_PER_MINUTE = 5;
 
 function codeOf(error: Error): unknown {
   const data: unknown = (error as Error & { data?: unknown }).data;
   return typeof data === 'object' && data !== null && 'code' in data ? data.code : undefined;
 }
 
-// One socket per signed-in session (the provider is keyed by the token).
+// One socket per signed-in account (the provider is keyed by the user); it reconnects with each refreshed token.
 export function ChatConnectionProvider({
   token,
+  renewToken,
   onSessionEnded,
   children,
 }: {
-  token: string;
+  token(): string | undefined;
+  renewToken(reason: string): Promise<string | undefined>;
   onSessionEnded(notice: string): void;
   children: ReactNode;
 }) {
@@ -44,9 +48,31 @@ export function ChatConnectionProvider({
 
   useEffect(() => {
     let hasEnded = false;
+    let isRenewing = false;
+    let renewals: number[] = [];
     const endSession = (notice: string) => {
       hasEnded = true;
       onSessionEnded(notice);
+    };
+    // Expired or revoked token (a refresh elsewhere, a role change): a new access token, then connect again.
+    const renew = (reason: string) => {
+      if (isRenewing || hasEnded) {
+        return;
+      }
+      renewals = [...renewals.filter((at) => Date.now() - at < 60_000), Date.now()];
+      if (renewals.length > MAX_RENEWALS_PER_MINUTE) {
+        endSession(SESSION_REVOKED_NOTICE);
+        return;
+      }
+      isRenewing = true;
+      setStatus('reconnecting');
+      void renewToken(reason).then((fresh) => {
+        isRenewing = false;
+        if (fresh && !hasEnded) {
+          socket.disconnect();
+          socket.connect();
+        }
+      });
     };
     const onConnect = () => {
       setStatus('online');
@@ -56,11 +82,16 @@ export function ChatConnectionProvider({
       setStatus('reconnecting');
       // The client does not retry after a server-side disconnect; unless the session ended, try again
       // (a revoked token then ends the session through connect_error).
-      if (reason === 'io server disconnect' && !hasEnded) {
+      if (reason === 'io server disconnect' && !hasEnded && !isRenewing) {
         socket.connect();
       }
     };
     const onConnectError = (error: Error) => {
+      const code = codeOf(error);
+      if (isTokenSpent(code)) {
+        renew(String(code));
+        return;
+      }
       const notice = endNoticeOf(codeOf(error));
       if (notice) {
         endSession(notice);
@@ -69,6 +100,10 @@ export function ChatConnectionProvider({
       setStatus('reconnecting');
     };
     const onServerError = (error: SocketError) => {
+      if (isTokenSpent(error.code)) {
+        renew(error.code);
+        return;
+      }
       const notice = endNoticeOf(error.code);
       if (notice) {
         endSession(notice);
@@ -96,7 +131,7 @@ export function ChatConnectionProvider({
       socket.off('syncRequired', onSyncRequired);
       socket.disconnect();
     };
-  }, [socket, onSessionEnded]);
+  }, [socket, onSessionEnded, renewToken]);
 
   const value = useMemo(() => ({ socket, status, catchUps }), [socket, status, catchUps]);
   return <ConnectionContext.Provider value={value}>{children}</ConnectionContext.Provider>;

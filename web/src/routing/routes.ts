@@ -5,6 +5,8 @@ export const ROUTES = {
   newConversation: '/inbox/new',
   // Not /chat: that prefix belongs to the API, so the server's SPA fallback would not answer a reload there.
   userChat: '/support',
+  team: '/team',
+  account: '/account',
   // Admins: the agent workflow report.
   reports: '/reports',
 } as const;

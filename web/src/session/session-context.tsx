@@ -1,79 +1,179 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import { type ApiClient, createApiClient } from '../api/api-client.js';
+import { type ApiClient, createApiClient, refreshSession } from '../api/api-client.js';
 import type { SessionView } from '@contract/auth';
 import { SESSION_EXPIRED_NOTICE, SESSION_REVOKED_NOTICE } from './session-notices.js';
-import { forgetSession, isExpired, loadStoredSession, storeSession } from './session-storage.js';
+import {
+  forgetRefreshHint,
+  forgetSession,
+  hasRefreshHint,
+  isExpired,
+  loadStoredSession,
+  rememberRefreshHint,
+  storeSession,
+} from './session-storage.js';
+
+// What the app keeps of a session: the access token and who it is for (the refresh token stays in its cookie).
+export type ClientSession = Pick<SessionView, 'accessToken' | 'expiresAt' | 'user'>;
 
 interface SessionState {
-  session?: SessionView;
+  session?: ClientSession;
   // Why the person is back on the sign-in page (shown there).
   notice?: string;
+  // A new tab is asking the refresh cookie for a session.
+  isRestoring?: boolean;
 }
 
 export interface SessionContextValue extends SessionState {
   api: ApiClient;
-  signIn(session: SessionView): void;
+  signIn(session: ClientSession): void;
   signOut(): void;
+  signOutEverywhere(): Promise<void>;
   end(notice: string): void;
+  // A new access token (undefined when the session is over); one request at a time however many ask.
+  // reason: the server's code for the refused token, for the notice shown if the session turns out to be over.
+  refresh(reason?: string): Promise<string | undefined>;
+  currentToken(): string | undefined;
 }
 
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
 
 // setTimeout fires at once beyond this delay.
 const MAX_TIMER_MS = 2_147_483_647;
+// Refresh this long before the access token expires (a fifth of what is left for very short tokens).
+const REFRESH_AHEAD_MS = 60_000;
+const OFFLINE_RETRY_MS = 5_000;
 
 function restore(): SessionState {
   const stored = loadStoredSession();
-  if (stored && isExpired(stored)) {
+  if (stored && !isExpired(stored)) {
+    return { session: stored };
+  }
+  // An expired token, or a new tab: the refresh cookie may still hold a session.
+  if (hasRefreshHint()) {
+    return { isRestoring: true, notice: stored ? SESSION_EXPIRED_NOTICE : undefined };
+  }
+  if (stored) {
     forgetSession();
     return { notice: SESSION_EXPIRED_NOTICE };
   }
-  return { session: stored };
+  return {};
 }
 
-// The token lives here (memory) and in sessionStorage; nothing else keeps it.
+// The access token lives here (memory) and in sessionStorage; the refresh token only in its HttpOnly cookie.
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>(restore);
   const tokenRef = useRef(state.session?.accessToken);
+  const refreshing = useRef<Promise<string | undefined> | undefined>(undefined);
 
   const end = useCallback((notice: string) => {
     forgetSession();
+    forgetRefreshHint();
     tokenRef.current = undefined;
-    setState((current) => (current.session ? { notice } : current));
+    setState((current) => (current.session || current.isRestoring ? { notice } : current));
   }, []);
+
+  const adopt = useCallback((session: ClientSession) => {
+    const kept: ClientSession = { accessToken: session.accessToken, expiresAt: session.expiresAt, user: session.user };
+    storeSession(kept);
+    rememberRefreshHint();
+    tokenRef.current = kept.accessToken;
+    setState({ session: kept });
+  }, []);
+
+  const refresh = useCallback(
+    (reason?: string): Promise<string | undefined> => {
+      refreshing.current ??= refreshSession()
+        .then((result) => {
+          if (result === 'offline') {
+            return undefined;
+          }
+          if (result === 'ended') {
+            end(reason === 'TOKEN_REVOKED' ? SESSION_REVOKED_NOTICE : SESSION_EXPIRED_NOTICE);
+            return undefined;
+          }
+          adopt(result);
+          return result.accessToken;
+        })
+        .finally(() => {
+          refreshing.current = undefined;
+        });
+      return refreshing.current;
+    },
+    [adopt, end],
+  );
 
   const api = useMemo(
     () =>
       createApiClient({
         token: () => tokenRef.current,
+        refresh,
         onSessionEnded: (error) => end(error.code === 'TOKEN_EXPIRED' ? SESSION_EXPIRED_NOTICE : SESSION_REVOKED_NOTICE),
       }),
-    [end],
+    [end, refresh],
   );
 
-  const signIn = useCallback((session: SessionView) => {
-    storeSession(session);
-    tokenRef.current = session.accessToken;
-    setState({ session });
-  }, []);
-
   const signOut = useCallback(() => {
+    // Ends this session on the server too (the refresh token stops working); the page does not wait for it.
+    if (tokenRef.current) {
+      void api.logout().catch(() => undefined);
+    }
     forgetSession();
+    forgetRefreshHint();
     tokenRef.current = undefined;
     setState({});
-  }, []);
+  }, [api]);
 
+  const signOutEverywhere = useCallback(async () => {
+    await api.logoutAll();
+    forgetSession();
+    forgetRefreshHint();
+    tokenRef.current = undefined;
+    setState({});
+  }, [api]);
+
+  const isRestoring = state.isRestoring === true;
+  useEffect(() => {
+    if (!isRestoring) {
+      return;
+    }
+    void refreshSession().then((result) => {
+      if (typeof result === 'object') {
+        adopt(result);
+      } else {
+        end(SESSION_EXPIRED_NOTICE);
+      }
+    });
+  }, [isRestoring, adopt, end]);
+
+  // Silent refresh shortly before the access token expires, so requests and the socket rarely meet an expired one.
   const expiresAt = state.session?.expiresAt;
   useEffect(() => {
     if (!expiresAt) {
       return;
     }
-    const delay = Math.min(Math.max(Date.parse(expiresAt) - Date.now(), 0), MAX_TIMER_MS);
-    const timer = window.setTimeout(() => end(SESSION_EXPIRED_NOTICE), delay);
+    let timer: number | undefined;
+    const schedule = (delay: number) => {
+      timer = window.setTimeout(
+        () => {
+          void refresh().then((token) => {
+            if (!token && tokenRef.current) {
+              schedule(OFFLINE_RETRY_MS);
+            }
+          });
+        },
+        Math.min(Math.max(delay, 0), MAX_TIMER_MS),
+      );
+    };
+    const left = Date.parse(expiresAt) - Date.now();
+    schedule(left - Math.min(REFRESH_AHEAD_MS, left / 5));
     return () => window.clearTimeout(timer);
-  }, [expiresAt, end]);
+  }, [expiresAt, refresh]);
 
-  const value = useMemo(() => ({ ...state, api, signIn, signOut, end }), [state, api, signIn, signOut, end]);
+  const currentToken = useCallback(() => tokenRef.current, []);
+  const value = useMemo(
+    () => ({ ...state, api, signIn: adopt, signOut, signOutEverywhere, end, refresh, currentToken }),
+    [state, api, adopt, signOut, signOutEverywhere, end, refresh, currentToken],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
@@ -86,10 +186,10 @@ export function useSession(): SessionContextValue {
 }
 
 // For views that only render while signed in.
-export function useSignedIn(): SessionContextValue & { session: SessionView } {
+export function useSignedIn(): SessionContextValue & { session: ClientSession } {
   const value = useSession();
   if (!value.session) {
     throw new Error('useSignedIn without a session');
   }
-  return value as SessionContextValue & { session: SessionView };
+  return value as SessionContextValue & { session: ClientSession };
 }
