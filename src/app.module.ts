@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import type { DatabaseHandle } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
+import { EmailModule } from './email/email.module.js';
 import { HealthController } from './health/health.controller.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -60,6 +61,8 @@ export class AppModule {
         CannedResponsesModule,
         RatingsModule,
         ReportsModule,
+        // Email notifications and replies by email (issue 14).
+        EmailModule,
         WidgetModule,
       ],
       controllers: [HealthController, WebAppController],

@@ -25,5 +25,6 @@ import { UploadLimits } from './upload-limits.js';
       useFactory: (config: AppConfig) => (config.s3 ? new S3Storage(config.s3) : new LocalDiskStorage(join(config.dataDir, 'files'))),
     },
   ],
+  exports: [AttachmentsService],
 })
 export class AttachmentsModule {}

@@ -146,6 +146,33 @@ export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
     return toAttachmentView(this.summary(row));
   }
 
+  // A file that arrived another way (an attachment of an email reply): the same type and size rules.
+  async storeFile(uploader: Actor, fileName: string, content: Buffer): Promise<AttachmentView> {
+    if (content.length > this.config.maxAttachmentBytes) {
+      throw this.tooLarge();
+    }
+    const type = await sniffType(content.subarray(0, SNIFF_BYTES));
+    if (!type) {
+      throw new DomainError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'This type of file cannot be shared');
+    }
+    const id = randomUUID();
+    const key = `attachments/${id}`;
+    await this.storage.write(key, Readable.from([content]), type.contentType);
+    const image = type.isImage ? await this.describeImage(id, key) : undefined;
+    const row = await this.attachments.insert({
+      id,
+      uploaderId: uploader.id,
+      fileName: sanitizeFileName(fileName, type.contentType === 'text/plain' ? 'file.txt' : 'file'),
+      contentType: type.contentType,
+      size: content.length,
+      width: image?.width ?? null,
+      height: image?.height ?? null,
+      storageKey: key,
+      thumbnailKey: image?.thumbnailKey ?? null,
+    });
+    return toAttachmentView(this.summary(row));
+  }
+
   async download(actor: Actor, id: string, variant: 'original' | 'thumbnail'): Promise<AttachmentDownload> {
     const found = await this.attachments.findWithConversation(id);
     if (!found) {

@@ -144,6 +144,26 @@ export const envSchema = z.object({
   AUTO_ASSIGN: booleanFlag.default(false),
   AGENT_CAPACITY: integer(0, 100_000).default(10),
   REASSIGN_AFTER_MS: integer(100, 30 * 86_400_000).default(15 * 60_000),
+  // Email notifications and replies by email (issue 14).
+  SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\/[^\s]+$/.test(value), { message: 'must be an smtp:// or smtps:// URL (smtp://user:pass@host:587)' })
+    .optional(),
+  EMAIL_FROM: z.string().min(3).optional(),
+  PUBLIC_URL: z
+    .string()
+    .refine((value) => /^https?:\/\/[^\s]+$/.test(value), { message: 'must be an http:// or https:// URL' })
+    .optional(),
+  EMAIL_NOTIFY_DELAY_MS: integer(0, 7 * 86_400_000).default(120_000),
+  ADMIN_EMAIL_NOTIFICATIONS: booleanFlag.optional(),
+  INBOUND_SMTP_PORT: integer(0, 65535).optional(),
+  INBOUND_SMTP_HOST: z.string().min(1).optional(),
+  INBOUND_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, { message: 'must be a domain name such as reply.example.com' })
+    .optional(),
+  INBOUND_EMAIL_SECRET: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  INBOUND_EMAIL_RATE_LIMIT: integer(1, 100_000).default(20),
   // Website widget
   WIDGET_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   WIDGET_ORIGINS: csv.pipe(z.array(origin)).default([]),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { envSchema } from './config.schema.js';
+import { type Env, envSchema } from './config.schema.js';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -71,6 +71,23 @@ export interface AppConfig {
   // Website widget: HMAC key of user hashes, the page origins allowed to embed it, visitors without identity.
   // No secret (production without WIDGET_SECRET): identified widget users are refused.
   widget: { secret?: string; origins: string[]; allowAnonymous: boolean };
+  // Email notifications and replies by email (issue 14).
+  email: EmailConfig;
+}
+
+export interface EmailConfig {
+  // Off when SMTP_URL is unset: nothing is scheduled or sent.
+  smtpUrl?: string;
+  from: string;
+  publicUrl: string;
+  notifyDelayMs: number;
+  adminNotifications: boolean;
+  // Reply-To addresses are reply+<token>@domain; without a domain emails carry no Reply-To.
+  inboundDomain?: string;
+  inboundSmtp?: { port: number; host: string };
+  inboundSecret?: string;
+  // Inbound mails per conversation per minute.
+  inboundPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -283,5 +300,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       origins: e.WIDGET_ORIGINS,
       allowAnonymous: e.WIDGET_ALLOW_ANONYMOUS,
     },
+    // Email notifications and replies by email (issue 14).
+    email: loadEmailConfig(e),
+  };
+}
+
+// Email notifications and replies by email (issue 14).
+function loadEmailConfig(e: Env): EmailConfig {
+  if (e.INBOUND_SMTP_PORT !== undefined && e.INBOUND_DOMAIN === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  INBOUND_DOMAIN: required with INBOUND_SMTP_PORT (replies go to reply+<token>@INBOUND_DOMAIN)',
+    );
+  }
+  return {
+    smtpUrl: e.SMTP_URL,
+    from: e.EMAIL_FROM ?? `Support <support@${e.INBOUND_DOMAIN ?? 'localhost'}>`,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    notifyDelayMs: e.EMAIL_NOTIFY_DELAY_MS,
+    adminNotifications: e.ADMIN_EMAIL_NOTIFICATIONS ?? e.SMTP_URL !== undefined,
+    inboundDomain: e.INBOUND_DOMAIN?.toLowerCase(),
+    inboundSmtp: e.INBOUND_SMTP_PORT !== undefined ? { port: e.INBOUND_SMTP_PORT, host: e.INBOUND_SMTP_HOST ?? e.HOST } : undefined,
+    inboundSecret: e.INBOUND_EMAIL_SECRET,
+    inboundPerMinute: e.INBOUND_EMAIL_RATE_LIMIT,
   };
 }

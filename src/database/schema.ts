@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -36,6 +37,8 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     // "<issuer>|<sub>" for accounts created from a host-app token.
     externalId: text('external_id'),
+    // Off after a one-click unsubscribe from a notification email.
+    emailNotifications: boolean('email_notifications').notNull().default(true),
     createdAt: timestampMs('created_at').notNull().defaultNow(),
     // Deactivated accounts cannot sign in and their sessions are revoked.
     isActive: boolean('is_active').notNull().default(true),
@@ -247,6 +250,29 @@ export const ratings = pgTable(
     uniqueIndex('chat_rating_conversation_closing_key').on(table.conversationId, table.closing),
     index('chat_rating_created_idx').on(table.createdAt),
     check('chat_rating_score_check', sql`${table.score} between 1 and 5`),
+  ],
+);
+
+// Email notifications, derived from the message rows: per conversation and recipient, messages up to
+// last_emailed_seq are covered (emailed, read or skipped); what is after it and unread is due once old enough.
+export const emailNotifications = pgTable(
+  'email_notification',
+  {
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    recipientId: integer('recipient_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastEmailedSeq: integer('last_emailed_seq').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestampMs('next_attempt_at').notNull().defaultNow(),
+    lastSentAt: timestampMs('last_sent_at'),
+    lastError: text('last_error'),
+  },
+  (table) => [
+    primaryKey({ name: 'email_notification_pkey', columns: [table.conversationId, table.recipientId] }),
+    index('email_notification_due_idx').on(table.nextAttemptAt),
   ],
 );
 

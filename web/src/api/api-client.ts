@@ -10,6 +10,7 @@ import type { AuthSessionView } from '@contract/sessions';
 import type { CannedResponseView } from '@contract/canned-responses';
 import type { RatingView } from '@contract/ratings';
 import type { ReportOverviewView } from '@contract/reports';
+import type { EmailSettingsView } from '@contract/email';
 
 export type ConversationStatus = ConversationView['status'];
 
@@ -213,6 +214,12 @@ export function createApiClient(options: ApiClientOptions) {
     },
     async findUsers(q: string): Promise<UserView[]> {
       return (await page<UserView>(withQuery('/users', { q, role: 'USER', limit: 10 }))).items;
+    },
+    async emailSettings(): Promise<EmailSettingsView> {
+      return (await request<EmailSettingsView>('GET', '/chat/email/settings')).body;
+    },
+    async setEmailNotifications(emailNotifications: boolean): Promise<EmailSettingsView> {
+      return (await request<EmailSettingsView>('PUT', '/chat/email/settings', { emailNotifications })).body;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { type MouseEvent, type ReactNode, useEffect, useState } from 'react';
+import { EmailToggle } from '../email/email-toggle.js';
 import { resumePush, stopPush } from '../push/push-registration.js';
 import { ConnectionBanner } from '../realtime/connection-banner.js';
 import { ROUTES } from '../routing/routes.js';
@@ -46,6 +47,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               {session.user.name}
             </a>
           </nav>
+          <EmailToggle api={api} />
           <button type="button" className="secondary-button" onClick={onSignOut} disabled={isSigningOut}>
             {isSigningOut ? 'Signing out…' : 'Sign out'}
           </button>
