@@ -187,14 +187,17 @@ describe('website widget on a product page of another origin', { skip: skipWitho
       assert.equal(reply.status, 201, JSON.stringify(reply.body));
       await eventually(async () => assert.equal(await badge(page).textContent(), '1'), { timeoutMs: TIMEOUT_MS });
       assert.match((await badge(page).getAttribute('aria-label')) ?? '', /1 unread/);
-      const events = await eventually(async () => {
-        const recorded = await widgetEvents(page);
-        assert.ok(
-          recorded.some(([name]) => name === 'message'),
-          JSON.stringify(recorded),
-        );
-        return recorded;
-      });
+      const events = await eventually(
+        async () => {
+          const recorded = await widgetEvents(page);
+          assert.ok(
+            recorded.some(([name]) => name === 'message'),
+            JSON.stringify(recorded),
+          );
+          return recorded;
+        },
+        { timeoutMs: TIMEOUT_MS },
+      );
       assert.ok(
         events.some(([name, value]) => name === 'unreadCountChanged' && value === 1),
         JSON.stringify(events),

@@ -1,4 +1,6 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import type { ConversationView } from '@contract/conversations';
+import type { MessageView } from '@contract/messages';
 import { ApiError } from '../api/api-error.js';
 import { ConnectionBanner } from '../realtime/connection-banner.js';
 import { useChatConnection } from '../realtime/connection-context.js';
@@ -37,12 +39,16 @@ function useSupportOnline(): boolean | undefined {
 
 // While the panel is closed the thread is not mounted (it would mark replies read); the badge shows the server's
 // count, fetched again on every (re)connect, reply and read receipt, so a race between the two can never count one twice.
-function useUnreadWhileClosed(isOpen: boolean): number {
+// Every support reply is announced to the host page once (`message`): live, or after a reconnect from what the
+// socket missed meanwhile (asked with afterSeq from the highest seq this frame has seen).
+function useUnreadWhileClosed(isOpen: boolean, conversation: ConversationView | undefined): number {
   const { api } = useSignedIn();
   const { catchUps } = useChatConnection();
   const [unread, setUnread] = useState(0);
   const [replies, setReplies] = useState(0);
   const announced = useRef(new Set<number>());
+  // Per conversation, the highest seq seen live or caught up; what the frame found at load is not announced.
+  const seenSeq = useRef(new Map<number, number>());
 
   useEffect(() => {
     if (isOpen) {
@@ -59,20 +65,43 @@ function useUnreadWhileClosed(isOpen: boolean): number {
     };
   }, [api, catchUps, isOpen, replies]);
 
-  useSocketEvent('newMessage', (message) => {
+  const announce = (message: MessageView) => {
+    seenSeq.current.set(message.conversationId, Math.max(seenSeq.current.get(message.conversationId) ?? 0, message.seq));
     if (sideOfMessage(message) !== 'support' || announced.current.has(message.id)) {
-      return;
+      return false;
     }
     announced.current.add(message.id);
     postToHost({
       type: 'message',
       message: { id: message.id, conversationId: message.conversationId, content: message.content, sender: { name: message.sender.name } },
     });
-    if (!isOpen) {
+    return true;
+  };
+
+  useEffect(() => {
+    if (conversation && !seenSeq.current.has(conversation.id)) {
+      seenSeq.current.set(conversation.id, conversation.lastSeq);
+    }
+  }, [conversation]);
+
+  useEffect(() => {
+    const conversationId = conversation?.id;
+    const afterSeq = conversationId === undefined ? undefined : seenSeq.current.get(conversationId);
+    if (catchUps === 0 || conversationId === undefined || afterSeq === undefined) {
+      return;
+    }
+    api.messagesAfter(conversationId, afterSeq).then(
+      (page) => page.items.forEach((message) => !message.isRead && announce(message)),
+      () => undefined,
+    );
+    // Only a reconnect asks again; the conversation's own changes arrive live.
+  }, [api, catchUps]);
+
+  useSocketEvent('newMessage', (message) => {
+    if (announce(message) && !isOpen) {
       setReplies((count) => count + 1);
     }
   });
-
   // Read in another tab of the product (its panel open there): this badge follows.
   useSocketEvent('messagesRead', () => {
     if (!isOpen) {
@@ -140,7 +169,7 @@ export interface WidgetChatProps {
 export function WidgetChat({ isOpen, contact, onContactChanged }: WidgetChatProps) {
   const own = useOwnConversation();
   const online = useSupportOnline();
-  useUnreadWhileClosed(isOpen);
+  useUnreadWhileClosed(isOpen, own.state === 'ready' ? own.conversation : undefined);
   const panelRef = useRef<HTMLDivElement>(null);
   const needsEmail = contact.isVisitor && !contact.hasEmail;
 
