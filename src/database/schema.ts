@@ -73,6 +73,10 @@ export const conversations = pgTable(
     assignedAt: timestampMs('assigned_at'),
     closedAt: timestampMs('closed_at'),
     closeCount: integer('close_count').notNull().default(0),
+    // Unread messages per side, kept by the append (+1) and by marking read (minus what it marked), so the
+    // conversation list never counts message rows: its cost does not grow with unread messages.
+    unreadByAdmins: integer('unread_by_admins').notNull().default(0),
+    unreadByUser: integer('unread_by_user').notNull().default(0),
   },
   (table) => [
     index('chat_conversation_assignee_idx').on(table.assigneeId, table.status),

@@ -36,7 +36,8 @@ const appendStatement = (conversationId: number, message: NewMessage, withWebhoo
   with old as (select id, status from chat_conversation where id = ${conversationId} for update),
   conv as (
     update chat_conversation c
-       set last_seq = c.last_seq + 1${message.isPrivate ? sql`` : sql`, last_message_at = now(), updated_at = now(), status = 'ACTIVE'`}
+       set last_seq = c.last_seq + 1${message.isPrivate ? sql`` : sql`, last_message_at = now(), updated_at = now(), status = 'ACTIVE'`},
+           ${unreadCounterIncrement(message)}
       from old where c.id = old.id
     returning c.id, c.user_id, c.status, c.last_seq, c.last_message_at, c.created_at, c.updated_at, c.assignee_id, c.close_count,
       ${message.isPrivate ? sql`c.status` : sql`old.status`} as previous_status
@@ -49,6 +50,14 @@ const appendStatement = (conversationId: number, message: NewMessage, withWebhoo
   )${withWebhooks ? appendOutboxCte({ includeMessage: message.attachmentIds.length === 0 }) : sql``}
   select ${messageColumns}, conv.previous_status, conv.user_id as conversation_user_id
     from m join conv on conv.id = m.conversation_id join users s on s.id = m.sender_id`;
+
+// The side that has not read the new message yet: admins for the user's own, the user for an admin's reply
+// (never for a private note, which the user does not see).
+const unreadCounterIncrement = (message: NewMessage): SQL =>
+  message.isPrivate
+    ? sql`unread_by_admins = c.unread_by_admins`
+    : sql`unread_by_admins = c.unread_by_admins + (case when c.user_id = ${message.senderId} then 1 else 0 end),
+          unread_by_user = c.unread_by_user + (case when c.user_id = ${message.senderId} then 0 else 1 end)`;
 
 // Reads for the conversation's user leave private notes out; admins see them.
 const visible = (includePrivate: boolean): SQL => (includePrivate ? sql`true` : sql`not m.is_private`);
@@ -185,14 +194,25 @@ export class MessagesRepository {
   }
 
   async markRead(conversationId: number, side: UnreadSide): Promise<{ count: number; readAt: Date }> {
-    const rows = await rawRows<{ read_at_ms: number }>(
+    // The counter goes down by what this statement marked, not to zero: a message appended meanwhile stays counted.
+    const counter = sql.raw(side.kind === 'admins' ? 'unread_by_admins' : 'unread_by_user');
+    const rows = await rawRows<{ count: number; read_at_ms: number | null }>(
       this.db,
-      sql`update chat_message m set is_read = true, read_at = now()
-          from chat_conversation c
-          where c.id = ${conversationId} and m.conversation_id = c.id and not m.is_read and ${unreadCondition(side)}
-          returning (extract(epoch from m.read_at) * 1000)::float8 as read_at_ms`,
+      sql`with marked as (
+            update chat_message m set is_read = true, read_at = now()
+              from chat_conversation c
+             where c.id = ${conversationId} and m.conversation_id = c.id and not m.is_read and ${unreadCondition(side)}
+            returning m.read_at
+          ),
+          counted as (select count(*)::int as count, max(read_at) as read_at from marked),
+          lowered as (
+            update chat_conversation set ${counter} = greatest(${counter} - (select count from counted), 0)
+             where id = ${conversationId} and (select count from counted) > 0
+          )
+          select count, (extract(epoch from read_at) * 1000)::float8 as read_at_ms from counted`,
     );
-    return { count: rows.length, readAt: rows[0] ? new Date(rows[0].read_at_ms) : new Date() };
+    const row = rows[0];
+    return { count: row?.count ?? 0, readAt: row?.read_at_ms ? new Date(row.read_at_ms) : new Date() };
   }
 
   private toAppendResult(row: AppendRow, isNewConversation: boolean): AppendResult {
