@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { encodeCursor } from '../src/common/pagination.js';
 import { createAccount, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient, nextPath } from './support/http.js';
@@ -127,13 +128,22 @@ describe('conversation list: unread counts per side, last message, pages', () =>
         seen.push(...(own.body as ListItem[]).map((item) => item.unreadCount));
       }
     };
-    await Promise.all([
-      ...Array.from({ length: 24 }, (_, index) => send(user, { conversationId, content: `user ${index}` })),
-      ...Array.from({ length: 24 }, (_, index) => send(admin, { conversationId, content: `admin ${index}`, isPrivate: index % 4 === 0 })),
-      ...Array.from({ length: 8 }, () => markRead(admin, conversationId)),
-      ...Array.from({ length: 8 }, () => markRead(user, conversationId)),
-      watch(),
-    ]);
+    // Rounds of sends from both sides with a read by each side in the middle of them: a read that lowered its
+    // counter by more than it marked (or to zero) would lose a message appended while it ran.
+    const rounds = async () => {
+      for (let round = 0; round < 12; round++) {
+        await Promise.all([
+          ...Array.from({ length: 4 }, (_, index) => send(user, { conversationId, content: `user ${round}.${index}` })),
+          markRead(admin, conversationId),
+          ...Array.from({ length: 4 }, (_, index) =>
+            send(admin, { conversationId, content: `admin ${round}.${index}`, isPrivate: index === 0 }),
+          ),
+          markRead(user, conversationId),
+          ...Array.from({ length: 2 }, (_, index) => send(user, { conversationId, content: `user ${round}.${index + 4}` })),
+        ]);
+      }
+    };
+    await Promise.all([rounds(), watch()]);
     assert.ok(
       seen.every((count) => count >= 0),
       `no count below zero: ${seen.join(',')}`,
@@ -178,3 +188,82 @@ describe('conversation list: unread counts per side, last message, pages', () =>
     assert.deepEqual(seen, expected);
   });
 });
+
+// A read that waited on the conversation row while a message was appended must lower the counter by what it marked,
+// not to what it saw: here the race is made certain by holding the row lock from a connection of the test's own.
+describe(
+  'conversation list: a read waiting behind an append (PostgreSQL)',
+  { skip: process.env.TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL' },
+  () => {
+    let server: TestServer;
+    let api: Api;
+    // `locker` holds the conversation row; `observer` watches who waits for it (pg_stat_activity is read once per
+    // transaction, so not from inside the locker's).
+    let locker: pg.Client;
+    let observer: pg.Client;
+
+    before(async () => {
+      server = await startServer();
+      api = apiClient(server.url);
+      locker = new pg.Client({ connectionString: server.env.DATABASE_URL });
+      observer = new pg.Client({ connectionString: server.env.DATABASE_URL });
+      await Promise.all([locker.connect(), observer.connect()]);
+    });
+    after(async () => {
+      await Promise.all([locker.end(), observer.end()]);
+      await server.close();
+    });
+
+    async function lockWaiters(atLeast: number): Promise<void> {
+      for (let attempt = 0; ; attempt += 1) {
+        const { rows } = await observer.query<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
+        if ((rows[0]?.n ?? 0) >= atLeast) {
+          return;
+        }
+        assert.ok(attempt < 250, `${atLeast} statements never waited for the conversation row`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
+    for (const side of ['admins', 'user'] as const) {
+      it(`keeps the ${side === 'admins' ? 'admins’' : 'user’s'} count right when their read waits behind a new message`, async () => {
+        const admin = await createAccount(api, 'ADMIN');
+        const user = await createAccount(api, 'USER');
+        const [reader, sender] = side === 'admins' ? [admin, user] : [user, admin];
+        const first = await api('POST', '/chat/messages', { token: user.token, body: { content: 'first' } });
+        const conversationId: number = first.body.conversationId;
+        await api('POST', `/chat/conversations/${conversationId}/read`, { token: admin.token });
+        for (const content of ['unread 1', 'unread 2']) {
+          await api('POST', '/chat/messages', { token: sender.token, body: { conversationId, content } });
+        }
+        const unreadBefore = await api('GET', `/chat/conversations/${conversationId}`, { token: reader.token });
+        assert.equal(unreadBefore.body.unreadCount, 2);
+
+        await locker.query('begin');
+        let isLocked = true;
+        try {
+          await locker.query('select id from chat_conversation where id = $1 for update', [conversationId]);
+          const appended = api('POST', '/chat/messages', { token: sender.token, body: { conversationId, content: 'while reading' } });
+          await lockWaiters(1);
+          const read = api('POST', `/chat/conversations/${conversationId}/read`, { token: reader.token });
+          await lockWaiters(2);
+          await locker.query('commit');
+          isLocked = false;
+          assert.equal((await appended).status, 201);
+          const marked = await read;
+          assert.equal(marked.status, 200);
+          assert.equal(marked.body.count, 2, 'the read marked what it saw, not the message appended while it waited');
+        } finally {
+          if (isLocked) {
+            await locker.query('rollback');
+          }
+        }
+        const afterwards = await api('GET', `/chat/conversations/${conversationId}`, { token: reader.token });
+        assert.equal(afterwards.body.unreadCount, 1, 'the message appended while the read waited is still unread');
+        assert.equal((await api('POST', `/chat/conversations/${conversationId}/read`, { token: reader.token })).body.count, 1);
+      });
+    }
+  },
+);
