@@ -7,6 +7,9 @@ export interface BenchOptions {
   admins: number;
   stepSeconds: number;
   historySeconds: number;
+  // The list-scaling phase: conversations seeded, then unread user messages added to each.
+  listConversations: number;
+  listUnread: number;
   cpuProfile: boolean;
   logLevel: string;
   poolSize?: number;
@@ -22,7 +25,7 @@ export interface BenchOptions {
   keepGoing: boolean;
 }
 
-export const PHASES = ['connections', 'throughput', 'history', 'ceiling', 'baseline'] as const;
+export const PHASES = ['connections', 'throughput', 'history', 'list-scaling', 'ceiling', 'baseline'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -33,6 +36,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --admins A           admin sockets listening in phase 2 (default 5; quick 2)
   --step-seconds S     length of each offered-rate step (default 5; quick 1.25)
   --history-seconds S  length of each autocannon run (default 10; quick 1.5)
+  --list-conversations N  conversations seeded for the list-scaling phase (default 10000; quick 1000)
+  --list-unread N      unread messages then added to each of them (default 100; quick 10)
   --cpu-prof           run the server with --cpu-prof and summarise the profile
   --log-level L        server LOG_LEVEL (default warn)
   --pool-size N        server DB_POOL_SIZE (default: the server's own default)
@@ -79,6 +84,8 @@ export function parseOptions(argv: string[], defaults: { repoDir: string; result
     admins: isQuick ? 2 : 5,
     stepSeconds: isQuick ? 1.25 : 5,
     historySeconds: isQuick ? 1.5 : 10,
+    listConversations: isQuick ? 1000 : 10_000,
+    listUnread: isQuick ? 10 : 100,
     cpuProfile: false,
     logLevel: 'warn',
     serverDir: defaults.repoDir,
@@ -111,6 +118,12 @@ export function parseOptions(argv: string[], defaults: { repoDir: string; result
         break;
       case '--history-seconds':
         options.historySeconds = positiveNumber(flag, next());
+        break;
+      case '--list-conversations':
+        options.listConversations = Math.round(positiveNumber(flag, next()));
+        break;
+      case '--list-unread':
+        options.listUnread = Math.round(positiveNumber(flag, next()));
         break;
       case '--cpu-prof':
         options.cpuProfile = true;

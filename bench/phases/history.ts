@@ -17,7 +17,7 @@ export interface HistoryRun {
 
 const CONNECTIONS = 50;
 
-async function cannon(input: {
+export async function cannon(input: {
   name: string;
   baseUrl: string;
   token: string;

@@ -1,6 +1,7 @@
 import type { ConnectionsResult } from '../phases/connections.js';
 import type { HistoryRun } from '../phases/history.js';
 import type { InsertCeilingRun } from '../phases/insert-ceiling.js';
+import type { ListScalingResult } from '../phases/list-scaling.js';
 import type { StorageCheck } from '../phases/storage-check.js';
 import type { ThroughputResult } from '../phases/throughput.js';
 import type { ProfileSummary } from '../support/cpu-profile.js';
@@ -40,6 +41,8 @@ export interface BenchResult {
     admins: number;
     stepSeconds: number;
     historySeconds: number;
+    listConversations: number;
+    listUnread: number;
     logLevel: string;
     poolSize: string;
     serverDir: string;
@@ -51,6 +54,7 @@ export interface BenchResult {
   throughput?: ThroughputResult;
   storage?: StorageCheck;
   history?: HistoryRun[];
+  listScaling?: ListScalingResult;
   baseline?: ThroughputResult;
   comparison?: BaselineComparison;
   insertCeiling?: InsertCeilingRun[];

@@ -29,6 +29,8 @@ export function emptyResult(options: BenchOptions, started: Date, repoDir: strin
       admins: options.admins,
       stepSeconds: options.stepSeconds,
       historySeconds: options.historySeconds,
+      listConversations: options.listConversations,
+      listUnread: options.listUnread,
       logLevel: options.logLevel,
       poolSize: String(options.poolSize ?? `${defaultPoolSize} (server default)`),
       serverDir: options.serverDir === repoDir ? '.' : options.serverDir,

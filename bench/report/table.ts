@@ -102,7 +102,8 @@ export function formatTable(result: BenchResult): string {
     lines.push(
       `  stored exactly once: ${s.isExactlyOnce ? 'yes' : 'NO'} (${s.storedExactlyOnce} of ${s.sent} sent, ${s.acked} acked, ${s.rowsInDatabase} rows; ` +
         `${s.missingAfterOkAck} acked but missing, ${s.missingWithoutOkAck} unacked and missing, ${s.storedMoreThanOnce} duplicated; ` +
-        `${s.conversationsWithSeqGaps} conversations with seq gaps; ${s.reorderedSends} sends stored out of send order)`,
+        `${s.conversationsWithSeqGaps} conversations with seq gaps)`,
+      `  sender order kept: ${s.isSendOrderKept ? 'yes' : 'NO'} (${s.reorderedSends} sends stored before an earlier send of the same user)`,
     );
   }
   if (result.history) {
@@ -124,6 +125,34 @@ export function formatTable(result: BenchResult): string {
           `${run.cpuMicrosPerRequest.server}/${run.cpuMicrosPerRequest.postgres}/${run.cpuMicrosPerRequest.generator}`,
         ]),
       ]),
+    );
+  }
+  const l = result.listScaling;
+  if (l) {
+    lines.push(
+      '',
+      `Phase 3b: list scaling (admin's GET /chat/conversations, autocannon, ${l.fewUnread.connections} connections, ${l.fewUnread.seconds} s each; ` +
+        `${l.conversations} conversations seeded in ${l.seedSeconds} s, ${l.unreadAddedPerConversation} unread messages added to each in ${l.unreadSeedSeconds} s)`,
+    );
+    lines.push(
+      ...columns([
+        ['conversations', 'unread each', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'cpu srv/pg/gen/other', 'µs/req srv/pg/gen'],
+        ...[
+          { run: l.fewUnread, unread: '≤ 1' },
+          { run: l.manyUnread, unread: `≥ ${l.unreadAddedPerConversation}` },
+        ].map(({ run, unread }) => [
+          String(l.conversations),
+          unread,
+          String(run.requestsPerSecond),
+          String(run.latencyMs.p50),
+          String(run.latencyMs.p99),
+          String(run.latencyMs.max),
+          String(run.non2xx + run.errors),
+          `${run.cpu.server}/${run.cpu.postgres}/${run.cpu.generator}/${run.cpu.other}`,
+          `${run.cpuMicrosPerRequest.server}/${run.cpuMicrosPerRequest.postgres}/${run.cpuMicrosPerRequest.generator}`,
+        ]),
+      ]),
+      `  with unread / without: ${l.requestsRatio} × the requests per second`,
     );
   }
   const b = result.baseline;

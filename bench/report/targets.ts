@@ -1,3 +1,4 @@
+import type { HistoryRun } from '../phases/history.js';
 import type { StepResult, ThroughputResult } from '../phases/throughput.js';
 import type { CpuUse } from '../support/cpu-meter.js';
 import type { BaselineComparison, BenchResult, TargetVerdict } from './bench-result.js';
@@ -65,6 +66,45 @@ function firstFailing(result: ThroughputResult | undefined): StepResult | undefi
   return result?.steps.find((step) => !step.isSustained) ?? result?.steps.at(-1);
 }
 
+const LIST_CONVERSATIONS = 10_000;
+const LIST_UNREAD = 100;
+const LIST_REQUESTS_PER_SECOND = 2000;
+const LIST_P99_MS = 50;
+const LIST_UNREAD_RATIO = 0.8;
+
+// The admin's list over many conversations, and its cost once every one of them holds many unread messages.
+function listScalingVerdicts(result: BenchResult): TargetVerdict[] {
+  const l = result.listScaling;
+  if (!l) {
+    return [];
+  }
+  const isEmbedded = result.database === 'pglite';
+  const describe = (run: HistoryRun) =>
+    `${run.requestsPerSecond} req/s, p99 ${run.latencyMs.p99} ms${run.non2xx + run.errors > 0 ? `, ${run.non2xx} non-2xx, ${run.errors} errors` : ''}`;
+  const isFast = (run: HistoryRun) =>
+    run.requestsPerSecond >= LIST_REQUESTS_PER_SECOND && run.latencyMs.p99 <= LIST_P99_MS && run.non2xx === 0 && run.errors === 0;
+  const isFullSize = l.conversations >= LIST_CONVERSATIONS;
+  const isRatioMet = l.requestsRatio >= LIST_UNREAD_RATIO && l.manyUnread.non2xx === 0 && l.manyUnread.errors === 0;
+  return [
+    {
+      name: `Conversation list, ${l.conversations} conversations (50 concurrent)`,
+      target: `≥ ${LIST_REQUESTS_PER_SECOND} req/s, p99 ≤ ${LIST_P99_MS} ms with ${LIST_CONVERSATIONS} conversations`,
+      measured: describe(l.fewUnread),
+      isMet: isFullSize && isFast(l.fewUnread),
+      isJudged: isFullSize,
+      boundBy: isFast(l.fewUnread) ? undefined : explainBound(l.fewUnread.cpu, result.machine.cores, undefined, isEmbedded),
+    },
+    {
+      name: `Conversation list with ${l.unreadAddedPerConversation} unread messages in each`,
+      target: `within ${Math.round((1 - LIST_UNREAD_RATIO) * 100)} % of the list without (${LIST_UNREAD} unread each)`,
+      measured: `${describe(l.manyUnread)}: ${l.requestsRatio} × the list without`,
+      isMet: isFullSize && l.unreadAddedPerConversation >= LIST_UNREAD && isRatioMet,
+      isJudged: isFullSize && l.unreadAddedPerConversation >= LIST_UNREAD,
+      boundBy: isRatioMet ? undefined : explainBound(l.manyUnread.cpu, result.machine.cores, undefined, isEmbedded),
+    },
+  ];
+}
+
 export function judgeTargets(result: BenchResult): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
   const cores = result.machine.cores;
@@ -119,6 +159,16 @@ export function judgeTargets(result: BenchResult): TargetVerdict[] {
       isMet: s.isExactlyOnce,
     });
   }
+  if (result.storage) {
+    const s = result.storage;
+    verdicts.push({
+      name: 'Per user and conversation, messages stored in send order',
+      target: 'all',
+      measured: `${s.reorderedSends} sends stored before an earlier send of the same user`,
+      isMet: s.isSendOrderKept,
+    });
+  }
+  verdicts.push(...listScalingVerdicts(result));
   const ratioAt50 = result.comparison?.throughputRatioAtP99Within50ms;
   if (result.baseline && t) {
     verdicts.push({

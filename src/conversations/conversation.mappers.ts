@@ -18,9 +18,7 @@ export function toConversationView(record: ConversationRecord): ConversationView
 }
 
 export function toConversationListItem(
-  record: ConversationRecord,
-  unreadCount: number,
-  lastMessage: MessageView | undefined,
+  record: ConversationRecord & { unreadCount: number; lastMessage: MessageView | null },
 ): ConversationListItem {
-  return { ...toConversationView(record), unreadCount, lastMessage: lastMessage ?? null };
+  return { ...toConversationView(record), unreadCount: record.unreadCount, lastMessage: record.lastMessage };
 }

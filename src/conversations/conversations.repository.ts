@@ -28,14 +28,32 @@ export interface ConversationListFilter {
   // undefined: anyone; null: unassigned; a number: that admin's.
   assigneeId?: number | null;
   after?: { at: Date; id: number };
+  // One conversation (the same item as in the list).
+  id?: number;
   limit: number;
   side: UnreadSide;
 }
+
+export type ConversationListRecord = ConversationRecord & { unreadCount: number; lastMessage: MessageView | null };
 
 // A user never counts private notes (they are never shown to them).
 export function unreadCondition(side: UnreadSide): SQL {
   return side.kind === 'admins' ? sql`m.sender_id = c.user_id` : sql`m.sender_id <> c.user_id and not m.is_private`;
 }
+
+// The side's count of unreadCondition's messages not yet read, kept on the row of chat_conversation alias `c` by
+// the append (+1) and markRead (minus what it marked).
+const unreadCounter = (side: UnreadSide): SQL => sql.raw(side.kind === 'admins' ? 'c.unread_by_admins' : 'c.unread_by_user');
+
+// The newest message of chat_conversation alias `c` the side may see, as its view (the one JSON definition, so
+// it equals the socket and webhook payloads). Admins: the row at last_seq; the user: the newest that is not a
+// private note (a note may hold last_seq).
+const lastMessageOf = (side: UnreadSide): SQL =>
+  side.kind === 'admins'
+    ? sql`select ${messageJson('m', 's')} as message from chat_message m join users s on s.id = m.sender_id
+          where m.conversation_id = c.id and m.seq = c.last_seq`
+    : sql`select ${messageJson('m', 's')} as message from chat_message m join users s on s.id = m.sender_id
+          where m.conversation_id = c.id and not m.is_private order by m.seq desc limit 1`;
 
 @Injectable()
 export class ConversationsRepository {
@@ -61,8 +79,16 @@ export class ConversationsRepository {
     return rows[0]?.user_id;
   }
 
-  async list(filter: ConversationListFilter): Promise<(ConversationRecord & { unreadCount: number })[]> {
+  // One statement per page: the (last_message_at desc, id desc) index of the filter drives it, the unread count is the
+  // side's counter on the row and the last message is one index probe per row of the page, so the cost does not grow
+  // with the number of conversations or of messages (read or unread) they hold. The indexes are DESC NULLS LAST;
+  // `desc` alone means NULLS FIRST, which they cannot serve (the planner then sorts every row), although both
+  // columns are NOT NULL and the order is the same.
+  async list(filter: ConversationListFilter): Promise<ConversationListRecord[]> {
     const conditions: SQL[] = [sql`true`];
+    if (filter.id !== undefined) {
+      conditions.push(sql`c.id = ${filter.id}`);
+    }
     if (filter.userId !== undefined) {
       conditions.push(sql`c.user_id = ${filter.userId}`);
     }
@@ -81,62 +107,25 @@ export class ConversationsRepository {
     if (filter.after) {
       conditions.push(sql`(c.last_message_at, c.id) < (${filter.after.at.toISOString()}::timestamptz, ${filter.after.id})`);
     }
-    const rows = await rawRows<ConversationRow & { unread_count: number }>(
+    const rows = await rawRows<ConversationRow & { unread_count: number; last_message: MessageView | null }>(
       this.db,
-      sql`select ${conversationColumns},
-            (select count(*)::int from chat_message m
-              where m.conversation_id = c.id and not m.is_read and ${unreadCondition(filter.side)}) as unread_count
+      sql`select ${conversationColumns}, ${unreadCounter(filter.side)} as unread_count, lm.message as last_message
           from chat_conversation c join users u on u.id = c.user_id
+          left join lateral (${lastMessageOf(filter.side)}) lm on true
           where ${sql.join(conditions, sql` and `)}
-          order by c.last_message_at desc, c.id desc
+          order by c.last_message_at desc nulls last, c.id desc nulls last
           limit ${filter.limit}`,
     );
-    return rows.map((row) => ({ ...toConversationRecord(row), unreadCount: row.unread_count }));
-  }
-
-  // The newest message of each conversation, as its view (built by SQL from the one definition). Users: the
-  // newest that is not a private note (a note may hold last_seq).
-  async lastMessages(conversationIds: number[], includePrivate: boolean): Promise<Map<number, MessageView>> {
-    if (conversationIds.length === 0) {
-      return new Map();
-    }
-    const ids = sql.join(
-      conversationIds.map((id) => sql`${id}`),
-      sql`, `,
-    );
-    const rows = await rawRows<{ conversation_id: number; message: MessageView }>(
-      this.db,
-      includePrivate
-        ? sql`select c.id as conversation_id, ${messageJson('m', 's')} as message from chat_conversation c
-            join chat_message m on m.conversation_id = c.id and m.seq = c.last_seq
-            join users s on s.id = m.sender_id
-            where c.id in (${ids})`
-        : sql`select c.id as conversation_id, ${messageJson('m', 's')} as message from chat_conversation c
-            join lateral (select * from chat_message x where x.conversation_id = c.id and not x.is_private
-              order by x.seq desc limit 1) m on true
-            join users s on s.id = m.sender_id
-            where c.id in (${ids})`,
-    );
-    return new Map(rows.map((row) => [row.conversation_id, row.message]));
-  }
-
-  async unreadCount(conversationId: number, side: UnreadSide): Promise<number> {
-    const rows = await rawRows<{ count: number }>(
-      this.db,
-      sql`select count(*)::int as count from chat_message m join chat_conversation c on c.id = m.conversation_id
-          where c.id = ${conversationId} and not m.is_read and ${unreadCondition(side)}`,
-    );
-    return rows[0]?.count ?? 0;
+    return rows.map((row) => ({ ...toConversationRecord(row), unreadCount: row.unread_count, lastMessage: row.last_message }));
   }
 
   async unreadCounts(side: UnreadSide): Promise<{ conversationId: number; count: number }[]> {
     const scope = side.kind === 'user' ? sql`c.user_id = ${side.userId}` : sql`true`;
+    const counter = unreadCounter(side);
     const rows = await rawRows<{ conversation_id: number; count: number }>(
       this.db,
-      sql`select m.conversation_id, count(*)::int as count
-          from chat_message m join chat_conversation c on c.id = m.conversation_id
-          where not m.is_read and ${unreadCondition(side)} and ${scope}
-          group by m.conversation_id order by m.conversation_id`,
+      sql`select c.id as conversation_id, ${counter} as count from chat_conversation c
+          where ${counter} > 0 and ${scope} order by c.id`,
     );
     return rows.map((row) => ({ conversationId: row.conversation_id, count: row.count }));
   }

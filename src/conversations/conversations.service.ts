@@ -87,24 +87,26 @@ export class ConversationsService {
       side: unreadSideOf(actor),
     });
     const page = rows.slice(0, query.limit);
-    const lastMessages = await this.conversations.lastMessages(
-      page.map((row) => row.id),
-      isAdmin(actor),
-    );
     const last = page.at(-1);
     return {
-      items: page.map((row) => toConversationListItem(row, row.unreadCount, lastMessages.get(row.id))),
+      items: page.map(toConversationListItem),
       nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastMessageAt, last.id) : undefined,
     };
   }
 
+  // The conversation as a list item; a user's own only ("not yours" and "does not exist" are the same 404).
   async get(actor: Actor, conversationId: number): Promise<ConversationListItem> {
-    const conversation = await this.requireAccess(actor, conversationId);
-    const [unreadCount, lastMessages] = await Promise.all([
-      this.conversations.unreadCount(conversationId, unreadSideOf(actor)),
-      this.conversations.lastMessages([conversationId], isAdmin(actor)),
-    ]);
-    return toConversationListItem(conversation, unreadCount, lastMessages.get(conversationId));
+    const [item] = await this.conversations.list({
+      id: conversationId,
+      userId: isAdmin(actor) ? undefined : actor.id,
+      limit: 1,
+      side: unreadSideOf(actor),
+    });
+    if (!item) {
+      throw notFound();
+    }
+    this.rememberOwner(item.id, item.userId);
+    return toConversationListItem(item);
   }
 
   // PATCH: the assignee first (a lost compare-and-set changes nothing), then the status.
