@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
-import type { Server, ServerOptions } from 'socket.io';
+import { isObservable, type Observable } from 'rxjs';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
 import type { RedisClients } from '../redis/redis.js';
 import { isAllowedOrigin } from './socket-origin.js';
@@ -51,5 +53,51 @@ export class ChatSocketAdapter extends IoAdapter {
         callback(allowed ? null : 'Origin not allowed', allowed);
       },
     } as ServerOptions);
+  }
+
+  // Nest's IoAdapter wraps every handler of every socket in an rxjs pipeline (fromEvent, mergeMap, takeUntil and a
+  // shared disconnect stream): kilobytes held by each idle connection, and a chain of operators on every event.
+  // A plain listener does the same job: the handler's result (or each value of an Observable) is acked, or sent
+  // as an event when it is {event, data}; a failure is logged, never thrown into Socket.IO.
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        // The same payload rxjs's fromEvent would have passed on: the one argument, or all of them.
+        const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
+        const respond = (response: unknown): void => {
+          if (response === undefined || response === null) {
+            return;
+          }
+          const event = (response as { event?: unknown }).event;
+          if (typeof event === 'string') {
+            socket.emit(event, (response as { data?: unknown }).data);
+          } else if (!isAckHandledManually && typeof ack === 'function') {
+            (ack as (response: unknown) => void)(response);
+          }
+        };
+        const fail = (error: unknown): void => this.logger.error(error);
+        const settle = (result: unknown): void => {
+          if (isObservable(result)) {
+            transform(result).subscribe({ next: respond, error: fail });
+          } else {
+            respond(result);
+          }
+        };
+        try {
+          const result: unknown = callback(data, ack);
+          if (result instanceof Promise) {
+            result.then(settle, fail);
+          } else {
+            settle(result);
+          }
+        } catch (error) {
+          fail(error);
+        }
+      });
+    }
   }
 }
