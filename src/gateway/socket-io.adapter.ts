@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
-import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { isObservable, type Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/config.js';
@@ -10,28 +9,31 @@ import { isAllowedOrigin } from './socket-origin.js';
 
 const MAX_SOCKET_PAYLOAD_BYTES = 1_000_000;
 
-// Server-wide Socket.IO options come from configuration, not from the gateway decorator. With Redis,
-// events fan out to every instance through the Redis adapter (sharded pub/sub on Redis 7 if asked).
+type NamespaceAdapter = ServerOptions['adapter'];
+
+// With Redis, events fan out to every instance through the Redis adapter (sharded pub/sub on Redis 7 if asked).
+// Loaded only then: a single instance does not pay for it.
+export async function redisSocketAdapter(config: AppConfig, redis: RedisClients | undefined): Promise<NamespaceAdapter | undefined> {
+  const options = config.redis;
+  if (!redis || !options) {
+    return undefined;
+  }
+  const { createAdapter, createShardedAdapter } = await import('@socket.io/redis-adapter');
+  const key = `${options.prefix}:socket.io`;
+  return options.sharded
+    ? createShardedAdapter(redis.pub, redis.sub, { channelPrefix: key })
+    : createAdapter(redis.pub, redis.sub, { key });
+}
+
+// Server-wide Socket.IO options come from configuration, not from the gateway decorator.
 export class ChatSocketAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
-    private readonly redis: RedisClients | undefined,
+    private readonly namespaceAdapter: NamespaceAdapter | undefined,
     private readonly isDraining: () => boolean,
   ) {
     super(app);
-  }
-
-  private redisAdapter() {
-    const redis = this.redis;
-    const options = this.config.redis;
-    if (!redis || !options) {
-      return undefined;
-    }
-    const key = `${options.prefix}:socket.io`;
-    return options.sharded
-      ? createShardedAdapter(redis.pub, redis.sub, { channelPrefix: key })
-      : createAdapter(redis.pub, redis.sub, { key });
   }
 
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
@@ -43,7 +45,7 @@ export class ChatSocketAdapter extends IoAdapter {
       maxHttpBufferSize: MAX_SOCKET_PAYLOAD_BYTES,
       perMessageDeflate: false,
       cors: corsOrigins.length > 0 ? { origin: corsOrigins, credentials: false } : undefined,
-      adapter: this.redisAdapter(),
+      adapter: this.namespaceAdapter,
       allowRequest: (request, callback) => {
         if (this.isDraining()) {
           callback('Server shutting down', false);
