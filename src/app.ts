@@ -15,7 +15,7 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { DrainService } from './realtime/drain.service.js';
 import { RealtimePublisher } from './realtime/realtime.publisher.js';
 import { createRedisClients, type RedisClients, waitForRedis } from './redis/redis.js';
-import { ChatSocketAdapter } from './gateway/socket-io.adapter.js';
+import { ChatSocketAdapter, redisSocketAdapter } from './gateway/socket-io.adapter.js';
 import { configurePasswordHashing } from './users/passwords.js';
 import { applySecurityHeaders } from './common/security-headers.js';
 import { announceFirstAdmin, seedDemoAccounts } from './users/demo-accounts.js';
@@ -30,7 +30,7 @@ async function connectRedis(config: AppConfig): Promise<RedisClients | undefined
   if (!config.redis) {
     return undefined;
   }
-  const clients = createRedisClients(config.redis.url);
+  const clients = await createRedisClients(config.redis.url);
   try {
     await waitForRedis(clients.command, REDIS_STARTUP_WAIT_MS);
   } catch (error) {
@@ -89,7 +89,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     app.useLogger(app.get(Logger));
     app.useGlobalFilters(new HttpExceptionFilter());
     const drain = app.get(DrainService);
-    app.useWebSocketAdapter(new ChatSocketAdapter(app, config, redis, () => drain.isDraining));
+    app.useWebSocketAdapter(new ChatSocketAdapter(app, config, await redisSocketAdapter(config, redis), () => drain.isDraining));
     if (redis) {
       app.get(RealtimePublisher).watchLink(redis.sub);
     }

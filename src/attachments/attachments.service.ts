@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { MultipartFile } from '@fastify/multipart';
 import { randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
-import sharp from 'sharp';
 import { type Actor, isAdmin } from '../auth/actor.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
+import { lazyImport } from '../common/lazy-import.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import type { AttachmentRow } from '../database/schema.js';
@@ -19,6 +19,8 @@ import { UploadLimits } from './upload-limits.js';
 const THUMBNAIL_SIZE = 320;
 // Decompression bombs: refuse images larger than this many pixels.
 const MAX_IMAGE_PIXELS = 40_000_000;
+// sharp (libvips) is tens of MB resident: loaded with the first image, not at start.
+const loadSharp = lazyImport(async () => (await import('sharp')).default);
 
 export interface AttachmentDownload {
   body: Readable;
@@ -237,6 +239,8 @@ export class AttachmentsService implements OnModuleInit, OnModuleDestroy {
 
   private async describeImage(id: string, key: string): Promise<{ width: number; height: number; thumbnailKey: string }> {
     const options = { failOn: 'error' as const, limitInputPixels: MAX_IMAGE_PIXELS };
+    // Outside the try: a sharp that cannot load is the server's fault, not a bad image.
+    const sharp = await loadSharp();
     try {
       const metadata = await (await this.storage.read(key)).pipe(sharp(options)).metadata();
       if (!metadata.width || !metadata.height) {

@@ -1,4 +1,4 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { lazyImport } from '../common/lazy-import.js';
 
 // What may be shared, decided by the file's first bytes, never by the client's name or content type.
 const ALLOWED = new Map<string, { isImage: boolean }>([
@@ -15,6 +15,9 @@ const ALLOWED = new Map<string, { isImage: boolean }>([
 ]);
 
 export const SNIFF_BYTES = 4100;
+
+// Loaded with the first upload, not at start.
+const loadFileType = lazyImport(() => import('file-type'));
 
 export interface SniffedType {
   contentType: string;
@@ -35,7 +38,7 @@ function looksLikeText(head: Buffer): boolean {
 }
 
 export async function sniffType(head: Buffer): Promise<SniffedType | undefined> {
-  const detected = await fileTypeFromBuffer(head);
+  const detected = await (await loadFileType()).fileTypeFromBuffer(head);
   const contentType = detected?.mime ?? (head.length > 0 && looksLikeText(head) ? 'text/plain' : undefined);
   const allowed = contentType ? ALLOWED.get(contentType) : undefined;
   return contentType && allowed ? { contentType, isImage: allowed.isImage } : undefined;

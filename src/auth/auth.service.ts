@@ -27,7 +27,8 @@ export class AuthService {
     publisher.onRevocation((notice) => this.hostChecks.delete(notice.userId));
   }
 
-  private readonly hostChecks = new Map<number, { isActive: boolean; role: Actor['role']; at: number }>();
+  // Host-app accounts as last read (undefined: deactivated or gone), so a socket's event needs no account row.
+  private readonly hostChecks = new Map<number, { account?: Pick<Actor, 'role' | 'email' | 'name'>; at: number }>();
 
   async login(input: LoginInput, meta: SessionMeta): Promise<SessionView> {
     const email = input.email.toLowerCase();
@@ -107,28 +108,28 @@ export class AuthService {
     if (!user.isActive) {
       throw new DomainError(ErrorCode.TOKEN_REVOKED, 'This account is deactivated');
     }
-    this.hostChecks.set(user.id, { isActive: true, role: user.role, at: Date.now() });
+    this.hostChecks.set(user.id, { account: { role: user.role, email: user.email, name: user.name }, at: Date.now() });
     return { id: user.id, role: user.role, email: user.email, name: user.name, expiresAt: verified.exp };
   }
 
-  // Is the actor's token still good? tokenVersion: the version an own token carries.
+  // Is the actor's token still good? tokenVersion: the version an own token carries. The role, name and email
+  // returned are the account's as it is now.
   async recheck(
-    actor: Actor | Pick<Actor, 'id' | 'sessionId' | 'expiresAt'>,
+    actor: Pick<Actor, 'id' | 'sessionId' | 'expiresAt'> & { role?: Actor['role'] },
     tokenVersion?: number,
   ): Promise<Actor & { tokenVersion?: number }> {
-    if (actor.sessionId === undefined && 'role' in actor) {
+    if (actor.sessionId === undefined && actor.role !== undefined) {
       // Host-app accounts have no session: their account row decides (deactivation), cached the same way.
-      const cached = this.hostChecks.get(actor.id);
-      let check = cached;
-      if (!cached || Date.now() - cached.at >= this.config.sessions.checkIntervalMs) {
+      let check = this.hostChecks.get(actor.id);
+      if (!check || Date.now() - check.at >= this.config.sessions.checkIntervalMs) {
         const user = await this.users.findById(actor.id);
-        check = { isActive: user?.isActive === true, role: user?.role ?? 'USER', at: Date.now() };
+        check = { account: user?.isActive ? { role: user.role, email: user.email, name: user.name } : undefined, at: Date.now() };
         this.hostChecks.set(actor.id, check);
       }
-      if (!check?.isActive) {
+      if (!check.account) {
         throw new DomainError(ErrorCode.TOKEN_REVOKED, 'This account is deactivated');
       }
-      return { ...actor, role: check.role };
+      return { id: actor.id, expiresAt: actor.expiresAt, ...check.account };
     }
     if (actor.sessionId === undefined) {
       throw new DomainError(ErrorCode.UNAUTHORIZED, 'Invalid token');

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject, webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -43,14 +43,21 @@ const OWN_ISSUER = 'support-chat';
 
 @Injectable()
 export class TokensService {
-  private readonly secret: Uint8Array;
+  // HS256 key imported once: jose would import raw bytes into a CryptoKey again for every signature and check.
+  private readonly secret: Promise<webcrypto.CryptoKey>;
   private readonly verified = new Map<string, VerifiedToken>();
   private readonly hostKey?: { key: KeyObject; algorithm: 'RS256' | 'ES256' };
   // JWT_JWKS_URL: keys picked by `kid`, refetched when an unknown kid shows up (key rotation), cached between.
   private readonly hostJwks?: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.secret = new TextEncoder().encode(config.auth.jwtSecret);
+    this.secret = webcrypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(config.auth.jwtSecret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
     const host = config.auth.hostApp;
     if (host?.publicKeyPem) {
       const key = createPublicKey(host.publicKeyPem);
@@ -72,7 +79,7 @@ export class TokensService {
       .setIssuer(OWN_ISSUER)
       .setIssuedAt()
       .setExpirationTime(expiresAt)
-      .sign(this.secret);
+      .sign(await this.secret);
     return { token, expiresAt };
   }
 
@@ -104,7 +111,7 @@ export class TokensService {
     }
     try {
       if (algorithm === OWN_ALGORITHM) {
-        const { payload } = await jwtVerify(token, this.secret, {
+        const { payload } = await jwtVerify(token, await this.secret, {
           algorithms: [OWN_ALGORITHM],
           issuer: OWN_ISSUER,
           requiredClaims: ['exp', 'sub'],

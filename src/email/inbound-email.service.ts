@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { AttachmentsService } from '../attachments/attachments.service.js';
 import type { Actor } from '../auth/actor.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
+import { lazyImport } from '../common/lazy-import.js';
 import { parseInput } from '../common/validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE, type MessageView } from '../contract/messages.js';
@@ -15,6 +16,9 @@ import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { UsersService } from '../users/users.service.js';
 import { EmailTokens, replyTokenOf, type ReplyTarget } from './email-tokens.js';
 import { stripQuotedReply } from './quote-stripping.js';
+
+// Loaded with the first mail received, not at start: most servers never receive any.
+const loadMailParser = lazyImport(() => import('mailparser'));
 
 // A UUID made from the mail's identity, so a mail delivered twice (SMTP retries, webhook retries, both
 // routes) is one message: the send path answers a repeated clientMessageId with the first message.
@@ -118,6 +122,7 @@ export class InboundEmailService {
     if (raw.length === 0) {
       throw new DomainError(ErrorCode.VALIDATION, 'The body must be a raw RFC 822 mail');
     }
+    const { simpleParser } = await loadMailParser();
     let mail: ParsedMail;
     try {
       mail = await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { InboundEmailService } from './inbound-email.service.js';
@@ -51,6 +51,8 @@ export class InboundSmtpListener implements OnApplicationBootstrap, OnModuleDest
       return;
     }
     const maxBytes = this.inbound.maxMailBytes;
+    // Loaded only on servers that receive mail themselves.
+    const { SMTPServer } = await import('smtp-server');
     const server = new SMTPServer({
       name: domain,
       banner: 'support chat replies',

@@ -1,4 +1,5 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { lazyImport } from '../common/lazy-import.js';
 
 export const MAIL_SENDER = Symbol('MAIL_SENDER');
 
@@ -29,17 +30,25 @@ function isLoopback(smtpUrl: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+// nodemailer is loaded and the transport made with the first mail sent, not at start.
 export function nodemailerSender(smtpUrl: string): MailSender {
-  const transport = nodemailer.createTransport({
-    url: smtpUrl,
-    ...(isLoopback(smtpUrl) ? { tls: { rejectUnauthorized: false } } : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+  let transport: Transporter | undefined;
+  const connect = lazyImport(async () => {
+    const nodemailer = (await import('nodemailer')).default;
+    transport = nodemailer.createTransport({
+      url: smtpUrl,
+      ...(isLoopback(smtpUrl) ? { tls: { rejectUnauthorized: false } } : {}),
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+    return transport;
   });
   return {
     async send(mail) {
-      await transport.sendMail({
+      await (
+        await connect()
+      ).sendMail({
         from: mail.from,
         to: mail.to,
         replyTo: mail.replyTo,
@@ -52,7 +61,7 @@ export function nodemailerSender(smtpUrl: string): MailSender {
       });
     },
     close() {
-      transport.close();
+      transport?.close();
     },
   };
 }

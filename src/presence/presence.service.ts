@@ -30,14 +30,14 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     await this.store.close().catch(() => undefined);
   }
 
-  async connected(actor: Actor): Promise<void> {
+  async connected(actor: Pick<Actor, 'id' | 'role'>): Promise<void> {
     const user = { userId: actor.id, role: actor.role };
     if (await this.guard(() => this.store.connected(user), false)) {
       this.announce(user, true);
     }
   }
 
-  async disconnected(actor: Actor): Promise<void> {
+  async disconnected(actor: Pick<Actor, 'id' | 'role'>): Promise<void> {
     const user = { userId: actor.id, role: actor.role };
     if (await this.guard(() => this.store.disconnected(user), false)) {
       this.announce(user, false);

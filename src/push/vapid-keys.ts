@@ -1,6 +1,6 @@
+import { createECDH } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import webpush from 'web-push';
 import { z } from 'zod';
 import type { AppConfig } from '../config/config.js';
 
@@ -11,6 +11,18 @@ export interface VapidKeys {
   privateKey: string;
   // Where they came from, for the startup log.
   source: 'config' | 'generated' | 'data dir';
+}
+
+// What web-push's generateVAPIDKeys does (a P-256 pair, base64url, the private key 32 bytes and the public key
+// 65, left-padded), without loading web-push at start.
+function generateVapidKeys(): { publicKey: string; privateKey: string } {
+  const curve = createECDH('prime256v1');
+  curve.generateKeys();
+  const pad = (key: Buffer, length: number) => Buffer.concat([Buffer.alloc(Math.max(0, length - key.length)), key]);
+  return {
+    publicKey: pad(curve.getPublicKey(), 65).toString('base64url'),
+    privateKey: pad(curve.getPrivateKey(), 32).toString('base64url'),
+  };
 }
 
 const storedKeysSchema = z.strictObject({ publicKey: z.string().min(1), privateKey: z.string().min(1) });
@@ -24,7 +36,7 @@ export function loadVapidKeys(config: Pick<AppConfig, 'push' | 'dataDir'>): Vapi
   const file = join(config.dataDir, 'vapid.json');
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true });
-    const keys = webpush.generateVAPIDKeys();
+    const keys = generateVapidKeys();
     try {
       // 'wx': if another process on the same data dir wrote first, its keys win and are read below.
       writeFileSync(file, `${JSON.stringify({ publicKey: keys.publicKey, privateKey: keys.privateKey })}\n`, { mode: 0o600, flag: 'wx' });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import webpush from 'web-push';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { lazyImport } from '../common/lazy-import.js';
 import { describeFailure, postOnce } from '../http/outbound-http.js';
 import type { PushTarget } from './push-subscriptions.repository.js';
 import { VAPID_KEYS, type VapidKeys } from './vapid-keys.js';
@@ -8,6 +8,8 @@ import { VAPID_KEYS, type VapidKeys } from './vapid-keys.js';
 export type PushOutcome = { kind: 'sent' } | { kind: 'gone'; status: number } | { kind: 'failed'; reason: string };
 
 const REQUEST_TIMEOUT_MS = 5_000;
+// Loaded with the first push, not at start: most servers have few or no push subscriptions.
+const loadWebPush = lazyImport(async () => (await import('web-push')).default);
 // A notification about a chat message is worth little after an hour.
 const TTL_SECONDS = 3_600;
 
@@ -31,6 +33,7 @@ export class WebPushSender {
       if (!allowPrivate && !target.endpoint.startsWith('https://')) {
         return { kind: 'failed', reason: 'endpoint is not https' };
       }
+      const webpush = await loadWebPush();
       const request = webpush.generateRequestDetails(
         { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
         payload,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 
 export const REDIS = Symbol('REDIS');
 
@@ -17,8 +17,10 @@ const logger = new Logger('Redis');
 // While Redis is away, commands of the command and publisher connections fail at once (callers fall back:
 // rate limits allow, presence is skipped, other instances catch up with sync) instead of waiting in a queue
 // and slowing every send down. The subscriber keeps its queue so that its subscriptions survive a restart.
-function client(url: string, role: string, options: { queueWhileDown: boolean }): Redis {
-  const redis = new Redis(url, {
+type RedisConstructor = new (url: string, options: RedisOptions) => Redis;
+
+function client(RedisClient: RedisConstructor, url: string, role: string, options: { queueWhileDown: boolean }): Redis {
+  const redis = new RedisClient(url, {
     // The subscriber's queued (p)subscribe calls wait for Redis however long it takes: the adapter does not catch
     // their rejection, so giving up after a few retries would be an unhandled rejection (a crash) when Redis is
     // down at startup.
@@ -43,10 +45,12 @@ function client(url: string, role: string, options: { queueWhileDown: boolean })
   return redis;
 }
 
-export function createRedisClients(url: string): RedisClients {
-  const command = client(url, 'command', { queueWhileDown: false });
-  const pub = client(url, 'publisher', { queueWhileDown: false });
-  const sub = client(url, 'subscriber', { queueWhileDown: true });
+// ioredis is loaded only when REDIS_URL is set: a single instance does not pay for it.
+export async function createRedisClients(url: string): Promise<RedisClients> {
+  const { Redis: RedisClient } = await import('ioredis');
+  const command = client(RedisClient, url, 'command', { queueWhileDown: false });
+  const pub = client(RedisClient, url, 'publisher', { queueWhileDown: false });
+  const sub = client(RedisClient, url, 'subscriber', { queueWhileDown: true });
   // The adapter publishes without awaiting; a publish that fails while Redis is down must not become
   // an unhandled rejection (local sockets are served anyway, and clients catch up with sync).
   const publish = pub.publish.bind(pub);
