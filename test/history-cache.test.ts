@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { HistoryPageCache, type CachedHistoryPage } from '../src/messages/history-page.cache.js';
+import { LookupBatcher } from '../src/messages/lookup-batcher.js';
 import { createAccount, DEMO_ADMIN, login, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient, nextPath } from './support/http.js';
 import { redisEnv, SEVERAL_INSTANCES_SKIP, startServer, startSibling, type TestServer } from './support/server.js';
@@ -349,5 +350,73 @@ describe('HistoryPageCache', () => {
     cache.set('a', page(10));
     assert.equal(cache.isEnabled, false);
     assert.equal(cache.get('a'), undefined);
+  });
+});
+
+describe('LookupBatcher', () => {
+  // A lookup that answers when the test says so, recording which questions each call carried.
+  function controlledLookup() {
+    const calls: { questions: number[]; answer(): void; fail(error: Error): void }[] = [];
+    const lookUpAll = (questions: number[]) =>
+      new Promise<string[]>((resolve, reject) => {
+        const callNumber = calls.length + 1;
+        calls.push({
+          questions,
+          answer: () => resolve(questions.map((question) => `answer ${question} from call ${callNumber}`)),
+          fail: reject,
+        });
+      });
+    return { calls, lookUpAll };
+  }
+
+  it('sends a question alone at once when nothing is running', async () => {
+    const { calls, lookUpAll } = controlledLookup();
+    const batcher = new LookupBatcher(lookUpAll, { maxInFlight: 1, maxBatch: 10 });
+    const answer = batcher.ask(1);
+    assert.deepEqual(
+      calls.map((call) => call.questions),
+      [[1]],
+    );
+    calls[0]?.answer();
+    assert.equal(await answer, 'answer 1 from call 1');
+  });
+
+  it('answers questions asked during a running lookup together, by a later lookup', async () => {
+    const { calls, lookUpAll } = controlledLookup();
+    const batcher = new LookupBatcher(lookUpAll, { maxInFlight: 1, maxBatch: 2 });
+    const first = batcher.ask(1);
+    const waiting = [batcher.ask(2), batcher.ask(3), batcher.ask(4)];
+    assert.equal(calls.length, 1);
+    calls[0]?.answer();
+    assert.equal(await first, 'answer 1 from call 1');
+    assert.deepEqual(
+      calls.map((call) => call.questions),
+      [[1], [2, 3]],
+    );
+    calls[1]?.answer();
+    assert.deepEqual(await Promise.all(waiting.slice(0, 2)), ['answer 2 from call 2', 'answer 3 from call 2']);
+    assert.deepEqual(calls[2]?.questions, [4]);
+    calls[2]?.answer();
+    assert.equal(await waiting[2], 'answer 4 from call 3');
+  });
+
+  it('fails only the questions of a failed lookup', async () => {
+    const { calls, lookUpAll } = controlledLookup();
+    const batcher = new LookupBatcher(lookUpAll, { maxInFlight: 1, maxBatch: 10 });
+    const failing = batcher.ask(1);
+    const later = batcher.ask(2);
+    calls[0]?.fail(new Error('database gone'));
+    await assert.rejects(failing, /database gone/);
+    calls[1]?.answer();
+    assert.equal(await later, 'answer 2 from call 2');
+  });
+
+  it('rejects every question when the lookup answers a different number of them', async () => {
+    const batcher = new LookupBatcher(async () => ['only one'], { maxInFlight: 1, maxBatch: 10 });
+    const first = batcher.ask(1);
+    const [second, third] = [batcher.ask(2), batcher.ask(3)];
+    assert.equal(await first, 'only one');
+    await assert.rejects(second, /answered 1 of 2/);
+    await assert.rejects(third, /answered 1 of 2/);
   });
 });

@@ -6,9 +6,14 @@ import type { HistoryQuery, MessageView, SyncInput } from '../contract/messages.
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { type CachedHistoryPage, HistoryPageCache } from './history-page.cache.js';
 import { type MessageRecord, toMessageView } from './message.records.js';
-import { MessagesRepository, type SenderStamp } from './messages.repository.js';
+import { LookupBatcher } from './lookup-batcher.js';
+import { type HistoryPageCheck, type HistoryPageState, MessagesRepository, type SenderStamp } from './messages.repository.js';
 
 const SYNC_PAGE = 500;
+
+// Version checks of cached pages waiting behind this many running statements go out together.
+const PAGE_CHECKS_IN_FLIGHT = 2;
+const PAGE_CHECKS_PER_STATEMENT = 100;
 
 export interface HistoryPage {
   items: MessageView[];
@@ -44,7 +49,10 @@ export class MessageHistoryService {
   // very next read here (pub/sub delivers a moment later), nothing depends on Redis being up or on a message
   // getting through, and an entry can never outlive what it shows. The price is a primary-key lookup per read
   // instead of the page query (an index scan of limit + 1 rows joined to users, with their attachments).
+  // Under load the checks of concurrent reads share one statement; each still sees every change committed
+  // before its own request asked (see LookupBatcher).
   private readonly pageCache: HistoryPageCache;
+  private readonly pageChecks: LookupBatcher<HistoryPageCheck, { state: HistoryPageState; senders: SenderStamp[] } | undefined>;
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -52,6 +60,10 @@ export class MessageHistoryService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.pageCache = new HistoryPageCache(config.historyCache);
+    this.pageChecks = new LookupBatcher((checks) => this.messages.historyPageStates(checks), {
+      maxInFlight: PAGE_CHECKS_IN_FLIGHT,
+      maxBatch: PAGE_CHECKS_PER_STATEMENT,
+    });
   }
 
   // For HTTP: the newest page (no cursor) from the cache when it is still current, the others as read() makes them.
@@ -116,7 +128,7 @@ export class MessageHistoryService {
   }
 
   private async isCurrent(conversationId: number, page: CachedHistoryPage): Promise<boolean> {
-    const now = await this.messages.historyPageState(conversationId, page.senderIds);
+    const now = await this.pageChecks.ask({ conversationId, senderIds: page.senderIds });
     return now !== undefined && now.state === page.state && JSON.stringify(now.senders) === page.senders;
   }
 

@@ -77,6 +77,12 @@ interface HistoryPageStateRow {
 // Compared for equality only.
 export type HistoryPageState = string;
 
+// A cached page to check: its conversation and the senders it shows.
+export interface HistoryPageCheck {
+  conversationId: number;
+  senderIds: number[];
+}
+
 // [id, name, role] of a sender, as a page shows it.
 export type SenderStamp = [number, string, string];
 
@@ -230,21 +236,37 @@ export class MessagesRepository {
     return { state: toHistoryPageState(first), messages: messages.reverse() };
   }
 
-  // The same state now, and the current name and role of the given senders: one primary-key lookup and one
-  // index probe per sender. Undefined when the conversation does not exist.
-  async historyPageState(
-    conversationId: number,
-    senderIds: number[],
-  ): Promise<{ state: HistoryPageState; senders: SenderStamp[] } | undefined> {
-    const rows = await rawRows<HistoryPageStateRow & { senders: SenderStamp[] | null }>(
+  // The same state now for each conversation, and the current name and role of the given senders, in one
+  // statement for the lot: per conversation a primary-key lookup and one index probe per sender (the lateral
+  // subquery's limit keeps it a nested loop). Undefined for a conversation that does not exist.
+  async historyPageStates(checks: HistoryPageCheck[]): Promise<({ state: HistoryPageState; senders: SenderStamp[] } | undefined)[]> {
+    // Array literals of integers only: nothing in them needs quoting.
+    const conversationIds = `{${checks.map((check) => check.conversationId).join(',')}}`;
+    const senderIds = `{${checks.map((check) => `"{${check.senderIds.join(',')}}"`).join(',')}}`;
+    const rows = await rawRows<{ [K in keyof HistoryPageStateRow]: HistoryPageStateRow[K] | null } & { senders: SenderStamp[] | null }>(
       this.db,
-      sql`select ${pageStateColumns},
-                 (select json_agg(json_build_array(u.id, u.name, u.role) order by u.id)
-                    from users u where u.id = any(${`{${senderIds.join(',')}}`}::int[])) as senders
-            from chat_conversation c where c.id = ${conversationId}`,
+      sql`select state.*
+            from unnest(${conversationIds}::int[], ${senderIds}::text[]) with ordinality as k(conversation_id, sender_ids, ord)
+            left join lateral (
+              select ${pageStateColumns},
+                     (select json_agg(json_build_array(u.id, u.name, u.role) order by u.id)
+                        from users u where u.id = any(k.sender_ids::int[])) as senders
+                from chat_conversation c where c.id = k.conversation_id limit 1
+            ) state on true
+           order by k.ord`,
     );
-    const row = rows[0];
-    return row && { state: toHistoryPageState(row), senders: row.senders ?? [] };
+    return rows.map((row) =>
+      row.state_last_seq === null || row.state_unread_by_admins === null || row.state_unread_by_user === null
+        ? undefined
+        : {
+            state: toHistoryPageState({
+              state_last_seq: row.state_last_seq,
+              state_unread_by_admins: row.state_unread_by_admins,
+              state_unread_by_user: row.state_unread_by_user,
+            }),
+            senders: row.senders ?? [],
+          },
+    );
   }
 
   // Messages after a seq, oldest first: what a reconnecting client missed.
