@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { HistoryPageCache, type CachedHistoryPage } from '../src/messages/history-page.cache.js';
+import { HistoryPageCache, ownedBytes, type CachedHistoryPage } from '../src/messages/history-page.cache.js';
 import { LookupBatcher } from '../src/messages/lookup-batcher.js';
 import { createAccount, DEMO_ADMIN, login, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient, nextPath } from './support/http.js';
@@ -343,6 +343,13 @@ describe('HistoryPageCache', () => {
     cache.set('a', page(100));
     assert.equal(cache.size.bytes, once);
     assert.equal(cache.size.pages, 1);
+  });
+
+  it('gives a small body a buffer of its own, holding exactly its UTF-8 bytes', () => {
+    const text = JSON.stringify([{ content: 'grüß dich 👋' }]);
+    const bytes = ownedBytes(text);
+    assert.equal(bytes.toString('utf8'), text);
+    assert.equal(bytes.buffer.byteLength, Buffer.byteLength(text));
   });
 
   it('holds nothing when maxPages is 0', () => {

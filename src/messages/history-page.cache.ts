@@ -8,6 +8,14 @@ export interface CachedHistoryPage {
   next?: { before: number };
 }
 
+// The bytes of a page body in a buffer of their own: a small Buffer.from() is a slice of a shared 8 KB slab,
+// which a cached page would keep alive whatever the byte bound says.
+export function ownedBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
 export interface HistoryPageCacheLimits {
   maxPages: number;
   maxBytes: number;

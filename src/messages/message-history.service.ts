@@ -4,7 +4,7 @@ import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { HistoryQuery, MessageView, SyncInput } from '../contract/messages.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
-import { type CachedHistoryPage, HistoryPageCache } from './history-page.cache.js';
+import { type CachedHistoryPage, HistoryPageCache, ownedBytes } from './history-page.cache.js';
 import { type MessageRecord, toMessageView } from './message.records.js';
 import { LookupBatcher } from './lookup-batcher.js';
 import { type HistoryPageCheck, type HistoryPageState, MessagesRepository, type SenderStamp } from './messages.repository.js';
@@ -91,7 +91,7 @@ export class MessageHistoryService {
       state: fresh.state,
       senderIds: senders.map(([id]) => id),
       senders: JSON.stringify(senders),
-      body: Buffer.from(JSON.stringify(page.map(toMessageView))),
+      body: ownedBytes(JSON.stringify(page.map(toMessageView))),
       next: fresh.messages.length > query.limit && first ? { before: first.id } : undefined,
     };
     this.pageCache.set(key, entry);
