@@ -133,6 +133,9 @@ export const envSchema = z.object({
   IMAGE_DECODE_CONCURRENCY: integer(1, 64).default(2),
   SOCKET_EVENT_RATE_LIMIT: integer(1, 1_000_000).default(100),
   SYNC_MAX_MESSAGES: integer(1, 100_000).default(1_000),
+  // Newest history pages kept in memory (0 turns the cache off), and the bytes they may take together.
+  HISTORY_CACHE_PAGES: integer(0, 10_000_000).default(10_000),
+  HISTORY_CACHE_BYTES: integer(0, 1_099_511_627_776).default(64 * 1024 * 1024),
   DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(15_000),
   JWT_ROLE_CLAIM: z
     .string()

@@ -62,6 +62,8 @@ export interface AppConfig {
   uploads: { quotaBytesPerDay: number; perHour: number; minFreeDiskBytes: number; imageDecodeConcurrency: number };
   socketEventsPer10s: number;
   syncMaxMessages: number;
+  // The newest history page per conversation and visibility, served again while still current.
+  historyCache: { maxPages: number; maxBytes: number };
   statementTimeoutMs: number;
   // scrypt cost N = 2^passwordScryptLogN (OWASP: 17).
   passwordScryptLogN: number;
@@ -291,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     socketEventsPer10s: e.SOCKET_EVENT_RATE_LIMIT,
     syncMaxMessages: e.SYNC_MAX_MESSAGES,
+    historyCache: { maxPages: e.HISTORY_CACHE_PAGES, maxBytes: e.HISTORY_CACHE_BYTES },
     statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     passwordScryptLogN: e.PASSWORD_SCRYPT_LOG_N,
     assignment: { autoAssign: e.AUTO_ASSIGN, agentCapacity: e.AGENT_CAPACITY, reassignAfterMs: e.REASSIGN_AFTER_MS },

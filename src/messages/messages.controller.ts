@@ -49,11 +49,13 @@ export class MessagesController {
     @Query(new ZodValidationPipe(historyQuerySchema)) query: HistoryQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const page = await this.history.read(actor, params.id, query);
+    const page = await this.history.readSerialised(actor, params.id, query);
     if (page.next) {
       reply.header('Link', nextLink(`/chat/conversations/${params.id}/messages`, { ...page.next, limit: query.limit }));
     }
-    return page.items;
+    // Already JSON: the content type Fastify gives the JSON it serialises itself, so the answer is the same.
+    reply.type('application/json; charset=utf-8');
+    return page.body;
   }
 
   @Post('conversations/:id/read')

@@ -62,6 +62,33 @@ const unreadCounterIncrement = (message: NewMessage): SQL =>
 // Reads for the conversation's user leave private notes out; admins see them.
 const visible = (includePrivate: boolean): SQL => (includePrivate ? sql`true` : sql`not m.is_private`);
 
+// What, besides its messages' rows, can change a history page without changing its senders: last_seq moves
+// with every append (message, note, and the attachments claimed in its transaction), and each unread counter
+// goes down by exactly the number of messages a read marked (is_read only ever goes from false to true).
+const pageStateColumns = sql`c.last_seq as state_last_seq, c.unread_by_admins as state_unread_by_admins,
+  c.unread_by_user as state_unread_by_user`;
+
+interface HistoryPageStateRow {
+  state_last_seq: number;
+  state_unread_by_admins: number;
+  state_unread_by_user: number;
+}
+
+// Compared for equality only.
+export type HistoryPageState = string;
+
+// A cached page to check: its conversation and the senders it shows.
+export interface HistoryPageCheck {
+  conversationId: number;
+  senderIds: number[];
+}
+
+// [id, name, role] of a sender, as a page shows it.
+export type SenderStamp = [number, string, string];
+
+const toHistoryPageState = (row: HistoryPageStateRow): HistoryPageState =>
+  `${row.state_last_seq}/${row.state_unread_by_admins}/${row.state_unread_by_user}`;
+
 type AppendRow = MessageRow & { previous_status: ConversationStatus; conversation_user_id: number };
 
 @Injectable()
@@ -180,6 +207,66 @@ export class MessagesRepository {
           order by m.seq desc limit ${limit}`,
     );
     return rows.map(toMessageRecord).reverse();
+  }
+
+  // The newest `limit` messages, oldest first, and the conversation row's state in the same statement (one
+  // snapshot): the state is what the page was read under. Undefined when the conversation does not exist.
+  async newestPage(
+    conversationId: number,
+    limit: number,
+    includePrivate: boolean,
+  ): Promise<{ state: HistoryPageState; messages: MessageRecord[] } | undefined> {
+    const rows = await rawRows<HistoryPageStateRow & (MessageRow | { [K in keyof MessageRow]: null })>(
+      this.db,
+      sql`select ${pageStateColumns}, p.*
+            from chat_conversation c
+            left join lateral (
+              select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
+               where m.conversation_id = c.id and ${visible(includePrivate)}
+               order by m.seq desc limit ${limit}
+            ) p on true
+           where c.id = ${conversationId}
+           order by p.seq desc`,
+    );
+    const first = rows[0];
+    if (!first) {
+      return undefined;
+    }
+    const messages = rows.flatMap((row) => (row.id === null ? [] : [toMessageRecord(row as MessageRow)]));
+    return { state: toHistoryPageState(first), messages: messages.reverse() };
+  }
+
+  // The same state now for each conversation, and the current name and role of the given senders, in one
+  // statement for the lot: per conversation a primary-key lookup and one index probe per sender (the lateral
+  // subquery's limit keeps it a nested loop). Undefined for a conversation that does not exist.
+  async historyPageStates(checks: HistoryPageCheck[]): Promise<({ state: HistoryPageState; senders: SenderStamp[] } | undefined)[]> {
+    // Array literals of integers only: nothing in them needs quoting.
+    const conversationIds = `{${checks.map((check) => check.conversationId).join(',')}}`;
+    const senderIds = `{${checks.map((check) => `"{${check.senderIds.join(',')}}"`).join(',')}}`;
+    const rows = await rawRows<{ [K in keyof HistoryPageStateRow]: HistoryPageStateRow[K] | null } & { senders: SenderStamp[] | null }>(
+      this.db,
+      sql`select state.*
+            from unnest(${conversationIds}::int[], ${senderIds}::text[]) with ordinality as k(conversation_id, sender_ids, ord)
+            left join lateral (
+              select ${pageStateColumns},
+                     (select json_agg(json_build_array(u.id, u.name, u.role) order by u.id)
+                        from users u where u.id = any(k.sender_ids::int[])) as senders
+                from chat_conversation c where c.id = k.conversation_id limit 1
+            ) state on true
+           order by k.ord`,
+    );
+    return rows.map((row) =>
+      row.state_last_seq === null || row.state_unread_by_admins === null || row.state_unread_by_user === null
+        ? undefined
+        : {
+            state: toHistoryPageState({
+              state_last_seq: row.state_last_seq,
+              state_unread_by_admins: row.state_unread_by_admins,
+              state_unread_by_user: row.state_unread_by_user,
+            }),
+            senders: row.senders ?? [],
+          },
+    );
   }
 
   // Messages after a seq, oldest first: what a reconnecting client missed.
