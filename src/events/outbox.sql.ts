@@ -29,6 +29,21 @@ export function appendOutboxCte(options: { includeMessage: boolean }): SQL {
   )`;
 }
 
+// For the batch append statement: CTE `m` (the messages) and `conv` (their conversations, all ACTIVE before
+// and after: a batch never changes a status, so there is no conversation.updated). lastSeq is the message's
+// own seq, the conversation's last_seq just after it, as the single append reports it.
+export function appendBatchOutboxCte(): SQL {
+  return sql`,
+  hook as (
+    insert into webhook_outbox (event, payload)
+    select 'message.created', jsonb_build_object(
+        'message', ${messageJson('m', 'ws')},
+        'conversation', jsonb_build_object('id', conv.id, 'userId', conv.user_id, 'status', conv.status, 'lastSeq', m.seq))
+      from m join conv on conv.id = m.conversation_id join users ws on ws.id = m.sender_id
+     order by m.id
+  )`;
+}
+
 export function messageCreatedEventStatement(messageId: number): SQL {
   return sql`insert into webhook_outbox (event, payload)
     select 'message.created', jsonb_build_object(

@@ -6,6 +6,7 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AppendBatcher } from './append-batcher.js';
 import { MessageHistoryService } from './message-history.service.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
@@ -16,7 +17,7 @@ import { ReadReceiptsService } from './read-receipts.service.js';
 @Module({
   imports: [AuthModule, UsersModule, ConversationsModule, EventsModule, RealtimeModule, RateLimitModule, MetricsModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageHistoryService, ReadReceiptsService, MessagesRepository],
+  providers: [MessagesService, MessageHistoryService, ReadReceiptsService, MessagesRepository, AppendBatcher],
   exports: [MessagesService, MessageHistoryService, ReadReceiptsService, MessagesRepository],
 })
 export class MessagesModule {}

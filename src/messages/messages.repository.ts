@@ -7,7 +7,7 @@ import { rawRows } from '../database/raw-rows.js';
 import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from './message.records.js';
 import { unreadCondition, type UnreadSide } from '../conversations/conversations.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { appendOutboxCte, conversationEventStatement, messageCreatedEventStatement } from '../events/outbox.sql.js';
+import { appendBatchOutboxCte, appendOutboxCte, conversationEventStatement, messageCreatedEventStatement } from '../events/outbox.sql.js';
 
 export interface NewMessage {
   senderId: number;
@@ -22,6 +22,12 @@ export interface AppendResult {
   conversationUserId: number;
   previousStatus: ConversationStatus;
   isNewConversation: boolean;
+}
+
+// One message of a batch: into an existing conversation, without attachments (see appendBatch).
+export interface BatchedMessage {
+  conversationId: number;
+  message: NewMessage;
 }
 
 export class DuplicateClientMessageError extends Error {}
@@ -59,6 +65,74 @@ const unreadCounterIncrement = (message: NewMessage): SQL =>
     : sql`unread_by_admins = c.unread_by_admins + (case when c.user_id = ${message.senderId} then 1 else 0 end),
           unread_by_user = c.unread_by_user + (case when c.user_id = ${message.senderId} then 0 else 1 end)`;
 
+// Group commit: many sends, from any conversations, in one statement and one commit. The items arrive as one
+// JSON parameter (one fixed text per shape, so it can be prepared once); `ord` is their arrival order.
+// - Conversations are locked in id order, so two batches never deadlock on each other.
+// - Only ACTIVE conversations are appended to: a closed one needs the reopen rules (and may conflict), which the
+//   single append has. All items of a skipped conversation are skipped, so none overtakes another.
+// - A retry of a stored send (same sender and clientMessageId) and a second copy within the batch are skipped
+//   before numbering, so seq stays gap-free; the single append then answers them with the first row.
+// - seq is numbered per conversation in arrival order under the row lock, as in the single append.
+// A skipped item gets no row back; its caller sends it through the single append, which gives the usual answer.
+const appendBatchStatement = (items: BatchedMessage[], withWebhooks: boolean): SQL => sql`
+  with input as (
+    select i.*, min(i.ord) over (partition by i.sender_id, i.client_message_id) as first_ord
+      from jsonb_to_recordset(${JSON.stringify(items.map(toBatchInput))}::jsonb)
+        as i(ord int, conversation_id int, sender_id int, content text, client_message_id uuid, is_private boolean)
+  ),
+  locked as (
+    select c.id, c.user_id from chat_conversation c
+     where c.id in (select conversation_id from input) and c.status = 'ACTIVE'
+     order by c.id
+       for update
+  ),
+  fresh as (
+    select i.ord, i.conversation_id, i.sender_id, i.content, i.client_message_id, i.is_private, l.user_id,
+           row_number() over (partition by i.conversation_id order by i.ord)::int as n
+      from input i join locked l on l.id = i.conversation_id
+     where i.client_message_id is null
+        or (i.ord = i.first_ord
+            and not exists (select 1 from chat_message x where x.sender_id = i.sender_id and x.client_message_id = i.client_message_id))
+  ),
+  conv as (
+    update chat_conversation c
+       set last_seq = c.last_seq + k.added,
+           last_message_at = case when k.visible > 0 then now() else c.last_message_at end,
+           updated_at = case when k.visible > 0 then now() else c.updated_at end,
+           unread_by_admins = c.unread_by_admins + k.from_user,
+           unread_by_user = c.unread_by_user + k.visible - k.from_user
+      from (select f.conversation_id, count(*)::int as added,
+                   (count(*) filter (where not f.is_private))::int as visible,
+                   (count(*) filter (where not f.is_private and f.sender_id = f.user_id))::int as from_user
+              from fresh f group by f.conversation_id) k
+     where c.id = k.conversation_id
+    returning c.id, c.user_id, c.status, c.last_seq - k.added as seq_before
+  ),
+  m as (
+    insert into chat_message (conversation_id, sender_id, content, seq, client_message_id, is_private)
+    select f.conversation_id, f.sender_id, f.content, conv.seq_before + f.n, f.client_message_id, f.is_private
+      from fresh f join conv on conv.id = f.conversation_id
+     order by f.ord
+    returning *
+  )${withWebhooks ? appendBatchOutboxCte() : sql``}
+  select ${messageColumns}, f.ord, conv.user_id as conversation_user_id
+    from m join conv on conv.id = m.conversation_id
+    join fresh f on f.conversation_id = m.conversation_id and f.n = m.seq - conv.seq_before
+    join users s on s.id = m.sender_id`;
+
+// What the drivers store for the single append: UTF-8, a lone surrogate replaced by U+FFFD. JSON.stringify would
+// escape it instead, and jsonb refuses that escape, which would fail the whole batch.
+const wellFormed = (text: string): string => (/[\uD800-\uDFFF]/.test(text) ? Buffer.from(text, 'utf8').toString('utf8') : text);
+
+const toBatchInput = (item: BatchedMessage, ord: number) => ({
+  ord,
+  conversation_id: item.conversationId,
+  sender_id: item.message.senderId,
+  content: wellFormed(item.message.content),
+  client_message_id: item.message.clientMessageId ?? null,
+  is_private: item.message.isPrivate,
+});
+
 // Reads for the conversation's user leave private notes out; admins see them.
 const visible = (includePrivate: boolean): SQL => (includePrivate ? sql`true` : sql`not m.is_private`);
 
@@ -90,6 +164,7 @@ const toHistoryPageState = (row: HistoryPageStateRow): HistoryPageState =>
   `${row.state_last_seq}/${row.state_unread_by_admins}/${row.state_unread_by_user}`;
 
 type AppendRow = MessageRow & { previous_status: ConversationStatus; conversation_user_id: number };
+type BatchRow = MessageRow & { ord: number; conversation_user_id: number };
 
 @Injectable()
 export class MessagesRepository {
@@ -116,6 +191,23 @@ export class MessagesRepository {
     } catch (error) {
       throw this.translate(error);
     }
+  }
+
+  // One entry per item, in order: its result, or undefined when the batch skipped it (conversation missing or
+  // not ACTIVE, a duplicate clientMessageId): the caller sends those through append. Raises when the statement
+  // fails as a whole (it then stored nothing).
+  async appendBatch(items: BatchedMessage[]): Promise<(AppendResult | undefined)[]> {
+    const rows = await rawRows<BatchRow>(this.db, appendBatchStatement(items, this.withWebhooks));
+    const results: (AppendResult | undefined)[] = items.map(() => undefined);
+    for (const row of rows) {
+      results[row.ord] = {
+        message: toMessageRecord(row),
+        conversationUserId: row.conversation_user_id,
+        previousStatus: 'ACTIVE',
+        isNewConversation: false,
+      };
+    }
+    return results;
   }
 
   // The user's ACTIVE conversation, created if there is none, and the message, in one transaction:

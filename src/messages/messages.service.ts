@@ -10,6 +10,8 @@ import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { DrainService } from '../realtime/drain.service.js';
 import { UsersService } from '../users/users.service.js';
 import { type MessageRecord, toMessageView } from './message.records.js';
+import { type AppendRequest, AppendBatcher } from './append-batcher.js';
+import { SendOrder } from './send-order.js';
 import {
   type AppendResult,
   AttachmentsUnavailableError,
@@ -19,11 +21,15 @@ import {
   ReopenConflictError,
 } from './messages.repository.js';
 
-// Storing a message: access, the append (seq, reopen, outbox rows in one statement), then message.stored.
+// Storing a message: access, the append (group-committed with concurrent sends; seq, reopen, outbox rows in the
+// same statement), then message.stored.
 @Injectable()
 export class MessagesService {
+  private readonly sendOrder = new SendOrder();
+
   constructor(
     private readonly messages: MessagesRepository,
+    private readonly batcher: AppendBatcher,
     private readonly conversations: ConversationsService,
     private readonly users: UsersService,
     private readonly rateLimiter: RateLimiter,
@@ -35,14 +41,14 @@ export class MessagesService {
     this.sendSchema = sendMessageSchema(config.maxMessageLength);
   }
 
-  // The send acknowledgement (HTTP 201 or socket ack) follows the commit; a shutdown waits for sends in flight.
+  // The send acknowledgement (HTTP 201 or socket ack) follows the commit; a shutdown waits for sends in flight,
+  // queued ones included.
   async send(actor: Actor, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
     const started = performance.now();
-    await this.rateLimiter.consume(
-      { name: 'message', limit: this.config.rateLimits.messagesPerMinute, windowMs: 60_000 },
-      String(actor.id),
-    );
-    const message = await this.drain.track(() => this.store(actor, input, via));
+    const message = await this.drain.track(async () => {
+      const { appended } = await this.sendOrder.inTurn(actor.id, () => this.enqueue(actor, input));
+      return this.answer(actor, input, via, appended);
+    });
     this.metrics.messagesSent.inc({ via });
     this.metrics.deliveryLatency.observe((performance.now() - started) / 1000);
     return message;
@@ -51,7 +57,13 @@ export class MessagesService {
   // Built once: the length limit is configuration.
   readonly sendSchema: ReturnType<typeof sendMessageSchema>;
 
-  private async store(actor: Actor, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
+  // Everything up to queueing the append, in turn per sender (see SendOrder); the commit is not waited for here.
+  // Wrapped in an object so that awaiting this does not await the append.
+  private async enqueue(actor: Actor, input: SendMessageInput): Promise<{ appended: Promise<AppendResult | undefined> }> {
+    await this.rateLimiter.consume(
+      { name: 'message', limit: this.config.rateLimits.messagesPerMinute, windowMs: 60_000 },
+      String(actor.id),
+    );
     if (!isAdmin(actor) && input.userId !== undefined && input.userId !== actor.id) {
       throw new DomainError(ErrorCode.FORBIDDEN, 'Users may only write in their own conversations');
     }
@@ -64,8 +76,9 @@ export class MessagesService {
         issues: [{ path: 'conversationId', message: 'required for a private note' }],
       });
     }
-    // No lookup before storing: a retry of a stored send hits the unique index (sender, clientMessageId), its
-    // statement rolls back whole, and the first row is answered below.
+    // No lookup before storing: a retry of a stored send is left out by the batch statement (or hits the unique
+    // index (sender, clientMessageId) in the single append, whose statement rolls back whole), and the first row
+    // is answered in answer().
     const message = {
       senderId: actor.id,
       content: input.content,
@@ -73,12 +86,24 @@ export class MessagesService {
       attachmentIds: input.attachmentIds,
       isPrivate: input.isPrivate,
     };
+    const appended = this.batcher.append(await this.appendRequest(actor, input, message));
+    // answer() handles its outcome; this only keeps a rejection from counting as unhandled until then.
+    appended.catch(() => undefined);
+    return { appended };
+  }
+
+  private async answer(
+    actor: Actor,
+    input: SendMessageInput,
+    via: 'rest' | 'socket',
+    appended: Promise<AppendResult | undefined>,
+  ): Promise<MessageView> {
     let result: AppendResult | undefined;
     try {
-      result = await this.appendForActor(actor, input, message);
+      result = await appended;
     } catch (error) {
       if (error instanceof DuplicateClientMessageError && input.clientMessageId) {
-        // Another instance stored the same send first: answer with its row.
+        // The same send was stored before (a retry, or another instance stored it first): answer with its row.
         const first = await this.messages.findByClientMessageId(actor.id, input.clientMessageId);
         if (first) {
           return this.deliverAgain(first, via);
@@ -109,7 +134,7 @@ export class MessagesService {
     return view;
   }
 
-  private async appendForActor(actor: Actor, input: SendMessageInput, message: NewMessage): Promise<AppendResult | undefined> {
+  private async appendRequest(actor: Actor, input: SendMessageInput, message: NewMessage): Promise<AppendRequest> {
     if (input.conversationId !== undefined) {
       const ownerId = await this.conversations.requireAccessibleOwner(actor, input.conversationId);
       if (input.userId !== undefined && input.userId !== ownerId) {
@@ -117,10 +142,10 @@ export class MessagesService {
           issues: [{ path: 'userId', message: 'does not match the conversation’s user' }],
         });
       }
-      return this.messages.append(input.conversationId, message);
+      return { ownerId, target: { conversationId: input.conversationId }, message };
     }
     if (!isAdmin(actor)) {
-      return this.messages.appendToActiveConversation(actor.id, message);
+      return { ownerId: actor.id, target: { activeConversationOf: actor.id }, message };
     }
     if (input.userId === undefined) {
       throw new DomainError(ErrorCode.VALIDATION, 'Admins must give conversationId or userId', {
@@ -136,7 +161,7 @@ export class MessagesService {
         issues: [{ path: 'userId', message: 'must name a USER account' }],
       });
     }
-    return this.messages.appendToActiveConversation(target.id, message);
+    return { ownerId: target.id, target: { activeConversationOf: target.id }, message };
   }
 
   // A retried send may follow a crash between commit and emit: emit again, receivers drop duplicates by id.

@@ -10,6 +10,7 @@ export class MetricsService {
   readonly registry = new Registry();
   readonly messagesSent: Counter<'via'>;
   readonly deliveryLatency: Histogram;
+  readonly appendBatchSize: Histogram;
   readonly httpLatency: Histogram<'method' | 'route' | 'status'>;
 
   constructor(publisher: RealtimePublisher, @Inject(DATABASE_HANDLE) database: DatabaseHandle, @Inject(REDIS) redis: RedisClients | null) {
@@ -42,6 +43,12 @@ export class MetricsService {
       name: 'chat_message_delivery_seconds',
       help: 'From receiving a send to publishing the stored message to its receivers',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.appendBatchSize = new Histogram({
+      name: 'chat_append_batch_size',
+      help: 'Sends stored by one batch statement (group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 200],
       registers: [this.registry],
     });
     this.httpLatency = new Histogram({
