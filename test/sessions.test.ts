@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { SessionsRepository } from '../src/auth/sessions.repository.js';
 import { createAccount, DEMO_ADMIN, login, TEST_PASSWORD, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient } from './support/http.js';
 import { type ClientSocket, collectEvents, connect, connectAs, disconnected, emitWithAck, nextEvent } from './support/sockets.js';
@@ -366,5 +367,41 @@ describe('revocation across instances', { skip: SEVERAL_INSTANCES_SKIP }, () => 
     assert.equal((await error).code, 'TOKEN_REVOKED');
     await disconnected(onB);
     assert.equal((await apiB('GET', '/users', { token: agent.token })).status, 401);
+  });
+});
+
+describe('a revocation this instance was not told about', () => {
+  let server: TestServer;
+  const sockets: ClientSocket[] = [];
+
+  before(async () => {
+    // Every event checks its session again, so a socket's next event finds the revocation.
+    server = await startServer({ SESSION_CHECK_INTERVAL_MS: '0' });
+  });
+  after(async () => {
+    sockets.forEach((socket) => socket.close());
+    await server.close();
+  });
+
+  it('closes the socket with TOKEN_REVOKED at its next event and reports the user offline', async () => {
+    const api = apiClient(server.url);
+    const admin = await login(api, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const adminSocket = await connectAs(server.url, admin);
+    sockets.push(adminSocket);
+    const account = await createAccount(api, 'USER');
+    const session = await signIn(api, account.email);
+    type Presence = { userId: number; online: boolean };
+    const online = nextEvent<Presence>(adminSocket, 'presence', { filter: (p) => p.userId === account.id && p.online });
+    const socket = await connect(server.url, { token: session.accessToken });
+    sockets.push(socket);
+    await online;
+    // Written to the database only, as by another instance whose notice never arrived here.
+    assert.equal(await server.app.get(SessionsRepository).revoke(account.id, session.sessionId), true);
+    const offline = nextEvent<Presence>(adminSocket, 'presence', { filter: (p) => p.userId === account.id && !p.online });
+    const error = nextEvent(socket, 'error');
+    socket.emit('markAsRead', { conversationId: 1 });
+    assert.equal((await error).code, 'TOKEN_REVOKED');
+    await disconnected(socket);
+    await offline;
   });
 });

@@ -32,23 +32,22 @@ function isLoopback(smtpUrl: string): boolean {
 
 // nodemailer is loaded and the transport made with the first mail sent, not at start.
 export function nodemailerSender(smtpUrl: string): MailSender {
-  let transport: Transporter | undefined;
+  let made: Transporter | undefined;
   const connect = lazyImport(async () => {
     const nodemailer = (await import('nodemailer')).default;
-    transport = nodemailer.createTransport({
+    made = nodemailer.createTransport({
       url: smtpUrl,
       ...(isLoopback(smtpUrl) ? { tls: { rejectUnauthorized: false } } : {}),
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
     });
-    return transport;
+    return made;
   });
   return {
     async send(mail) {
-      await (
-        await connect()
-      ).sendMail({
+      const transport = await connect();
+      await transport.sendMail({
         from: mail.from,
         to: mail.to,
         replyTo: mail.replyTo,
@@ -61,7 +60,7 @@ export function nodemailerSender(smtpUrl: string): MailSender {
       });
     },
     close() {
-      transport?.close();
+      made?.close();
     },
   };
 }
