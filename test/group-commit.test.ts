@@ -302,8 +302,8 @@ describe('group commit of sends', () => {
   });
 });
 
-// Sender order is kept from MessagesService.send on. Before that, the gateway rechecks the socket's session; when
-// the cached check is stale, each event reads it with its own query, and those can finish out of order on a pool.
+// The gateway rechecks the socket's session on every event; with the check never cached, each event reads it with
+// its own query, and those can finish out of order on a pool: the sender's turn must be taken before that.
 describe('group commit: sender order while every event rechecks its session', () => {
   let server: TestServer;
   const sockets: ClientSocket[] = [];
@@ -316,26 +316,22 @@ describe('group commit: sender order while every event rechecks its session', ()
     await server.close();
   });
 
-  it(
-    'stores 50 pipelined sends of one socket in send order',
-    { todo: 'SessionsService.state (src/auth) runs one lookup per caller; sharing the pending lookup would keep the order' },
-    async () => {
-      const api = apiClient(server.url);
-      const user = await createAccount(api, 'USER');
-      const first = await api('POST', '/chat/messages', { token: user.token, body: { content: 'hello' } });
-      const conversationId: number = first.body.conversationId;
-      const socket = await connectAs(server.url, user);
-      sockets.push(socket);
-      const answered = await Promise.all(
-        Array.from({ length: 50 }, (_, index) =>
-          emitWithAck<SendAck>(socket, 'sendMessage', { conversationId, content: `pipelined ${index}` }, ACK_TIMEOUT_MS),
-        ),
-      );
-      const seqs = answered.map((ack) => ack.message?.seq ?? 0);
-      assert.deepEqual(
-        seqs,
-        [...seqs].sort((a, b) => a - b),
-      );
-    },
-  );
+  it('stores 50 pipelined sends of one socket in send order', async () => {
+    const api = apiClient(server.url);
+    const user = await createAccount(api, 'USER');
+    const first = await api('POST', '/chat/messages', { token: user.token, body: { content: 'hello' } });
+    const conversationId: number = first.body.conversationId;
+    const socket = await connectAs(server.url, user);
+    sockets.push(socket);
+    const answered = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        emitWithAck<SendAck>(socket, 'sendMessage', { conversationId, content: `pipelined ${index}` }, ACK_TIMEOUT_MS),
+      ),
+    );
+    const seqs = answered.map((ack) => ack.message?.seq ?? 0);
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
+  });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql, type SQL } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
-import { escapeLike, rawRows } from '../database/raw-rows.js';
+import { escapeLike, preparedRows, rawRows } from '../database/raw-rows.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { conversationAssignedEventStatement, conversationEventStatement } from '../events/outbox.sql.js';
 import { messageJson } from '../database/view-json.sql.js';
@@ -67,7 +67,7 @@ export class ConversationsRepository {
   }
 
   async findById(id: number): Promise<ConversationRecord | undefined> {
-    const rows = await rawRows<ConversationRow>(
+    const rows = await preparedRows<ConversationRow>(
       this.db,
       sql`select ${conversationColumns} from chat_conversation c join users u on u.id = c.user_id where c.id = ${id}`,
     );
@@ -75,7 +75,7 @@ export class ConversationsRepository {
   }
 
   async findOwnerId(id: number): Promise<number | undefined> {
-    const rows = await rawRows<{ user_id: number }>(this.db, sql`select user_id from chat_conversation where id = ${id}`);
+    const rows = await preparedRows<{ user_id: number }>(this.db, sql`select user_id from chat_conversation where id = ${id}`);
     return rows[0]?.user_id;
   }
 
@@ -107,7 +107,7 @@ export class ConversationsRepository {
     if (filter.after) {
       conditions.push(sql`(c.last_message_at, c.id) < (${filter.after.at.toISOString()}::timestamptz, ${filter.after.id})`);
     }
-    const rows = await rawRows<ConversationRow & { unread_count: number; last_message: MessageView | null }>(
+    const rows = await preparedRows<ConversationRow & { unread_count: number; last_message: MessageView | null }>(
       this.db,
       sql`select ${conversationColumns}, ${unreadCounter(filter.side)} as unread_count, lm.message as last_message
           from chat_conversation c join users u on u.id = c.user_id

@@ -72,9 +72,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('sendMessage')
   sendMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown) {
-    return this.runAuthenticated(socket, async (actor) => ({
-      message: await this.messages.send(actor, parseInput(this.messages.sendSchema, payload, 'sendMessage payload'), 'socket'),
-    }));
+    // The send is queued in the sender's turn before the session recheck, so pipelined sends keep their order.
+    return this.run(socket, async () => {
+      const senderId = socket.data.identity?.id;
+      if (senderId === undefined) {
+        throw notAuthenticated();
+      }
+      const input = parseInput(this.messages.sendSchema, payload, 'sendMessage payload');
+      return { message: await this.messages.sendInTurn(senderId, () => this.requireActor(socket), input, 'socket') };
+    });
   }
 
   @SubscribeMessage('markAsRead')
@@ -110,13 +116,15 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   private runAuthenticated<T extends object>(socket: ChatSocket, handler: (actor: Actor) => Promise<T>): Promise<AckResult<T>> {
-    return this.run(socket, async () => {
-      const actor = await this.sessions.current(socket);
-      if (!actor) {
-        throw new DomainError(ErrorCode.UNAUTHORIZED, 'Authenticate first: send authenticate {token} or connect with auth: {token}');
-      }
-      return handler(actor);
-    });
+    return this.run(socket, async () => handler(await this.requireActor(socket)));
+  }
+
+  private async requireActor(socket: ChatSocket): Promise<Actor> {
+    const actor = await this.sessions.current(socket);
+    if (!actor) {
+      throw notAuthenticated();
+    }
+    return actor;
   }
 
   private async run<T extends object>(socket: ChatSocket, handler: () => Promise<T>): Promise<AckResult<T>> {
@@ -141,3 +149,6 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return { code: ErrorCode.INTERNAL, message: 'Internal error' };
   }
 }
+
+const notAuthenticated = (): DomainError =>
+  new DomainError(ErrorCode.UNAUTHORIZED, 'Authenticate first: send authenticate {token} or connect with auth: {token}');

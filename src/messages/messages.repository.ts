@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { type ConversationStatus } from '../database/schema.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
-import { rawRows } from '../database/raw-rows.js';
+import { preparedRows, rawRows } from '../database/raw-rows.js';
 import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from './message.records.js';
 import { unreadCondition, type UnreadSide } from '../conversations/conversations.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -181,11 +181,11 @@ export class MessagesRepository {
   async append(conversationId: number, message: NewMessage): Promise<AppendResult | undefined> {
     try {
       if (message.attachmentIds.length === 0) {
-        const [row] = await rawRows<AppendRow>(this.db, appendStatement(conversationId, message, this.withWebhooks));
+        const [row] = await preparedRows<AppendRow>(this.db, appendStatement(conversationId, message, this.withWebhooks));
         return row && this.toAppendResult(row, false);
       }
       return await this.db.transaction(async (tx) => {
-        const [row] = await rawRows<AppendRow>(tx, appendStatement(conversationId, message, this.withWebhooks));
+        const [row] = await preparedRows<AppendRow>(tx, appendStatement(conversationId, message, this.withWebhooks));
         return row && (await this.withAttachments(tx, this.toAppendResult(row, false), message));
       });
     } catch (error) {
@@ -197,7 +197,7 @@ export class MessagesRepository {
   // not ACTIVE, a duplicate clientMessageId): the caller sends those through append. Raises when the statement
   // fails as a whole (it then stored nothing).
   async appendBatch(items: BatchedMessage[]): Promise<(AppendResult | undefined)[]> {
-    const rows = await rawRows<BatchRow>(this.db, appendBatchStatement(items, this.withWebhooks));
+    const rows = await preparedRows<BatchRow>(this.db, appendBatchStatement(items, this.withWebhooks));
     const results: (AppendResult | undefined)[] = items.map(() => undefined);
     for (const row of rows) {
       results[row.ord] = {
@@ -229,7 +229,7 @@ export class MessagesRepository {
         if (created.length > 0 && this.withWebhooks) {
           await tx.execute(conversationEventStatement('conversation.created', conversationId));
         }
-        const [row] = await rawRows<AppendRow>(tx, appendStatement(conversationId, message, this.withWebhooks));
+        const [row] = await preparedRows<AppendRow>(tx, appendStatement(conversationId, message, this.withWebhooks));
         if (!row) {
           throw new Error(`conversation ${conversationId} vanished during append`);
         }
@@ -268,7 +268,7 @@ export class MessagesRepository {
   }
 
   async findByClientMessageId(senderId: number, clientMessageId: string): Promise<MessageRecord | undefined> {
-    const rows = await rawRows<MessageRow>(
+    const rows = await preparedRows<MessageRow>(
       this.db,
       sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
           where m.sender_id = ${senderId} and m.client_message_id = ${clientMessageId}::uuid`,
@@ -292,7 +292,7 @@ export class MessagesRepository {
     includePrivate: boolean,
   ): Promise<MessageRecord[]> {
     const bound = beforeSeq === undefined ? sql`true` : sql`m.seq < ${beforeSeq}`;
-    const rows = await rawRows<MessageRow>(
+    const rows = await preparedRows<MessageRow>(
       this.db,
       sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
           where m.conversation_id = ${conversationId} and ${bound} and ${visible(includePrivate)}
@@ -308,7 +308,7 @@ export class MessagesRepository {
     limit: number,
     includePrivate: boolean,
   ): Promise<{ state: HistoryPageState; messages: MessageRecord[] } | undefined> {
-    const rows = await rawRows<HistoryPageStateRow & (MessageRow | { [K in keyof MessageRow]: null })>(
+    const rows = await preparedRows<HistoryPageStateRow & (MessageRow | { [K in keyof MessageRow]: null })>(
       this.db,
       sql`select ${pageStateColumns}, p.*
             from chat_conversation c
@@ -335,7 +335,9 @@ export class MessagesRepository {
     // Array literals of integers only: nothing in them needs quoting.
     const conversationIds = `{${checks.map((check) => check.conversationId).join(',')}}`;
     const senderIds = `{${checks.map((check) => `"{${check.senderIds.join(',')}}"`).join(',')}}`;
-    const rows = await rawRows<{ [K in keyof HistoryPageStateRow]: HistoryPageStateRow[K] | null } & { senders: SenderStamp[] | null }>(
+    const rows = await preparedRows<
+      { [K in keyof HistoryPageStateRow]: HistoryPageStateRow[K] | null } & { senders: SenderStamp[] | null }
+    >(
       this.db,
       sql`select state.*
             from unnest(${conversationIds}::int[], ${senderIds}::text[]) with ordinality as k(conversation_id, sender_ids, ord)
@@ -363,7 +365,7 @@ export class MessagesRepository {
 
   // Messages after a seq, oldest first: what a reconnecting client missed.
   async pageAfter(conversationId: number, afterSeq: number, limit: number, includePrivate: boolean): Promise<MessageRecord[]> {
-    const rows = await rawRows<MessageRow>(
+    const rows = await preparedRows<MessageRow>(
       this.db,
       sql`select ${messageColumns} from chat_message m join users s on s.id = m.sender_id
           where m.conversation_id = ${conversationId} and m.seq > ${afterSeq} and ${visible(includePrivate)}
@@ -375,7 +377,7 @@ export class MessagesRepository {
   async markRead(conversationId: number, side: UnreadSide): Promise<{ count: number; readAt: Date }> {
     // The counter goes down by what this statement marked, not to zero: a message appended meanwhile stays counted.
     const counter = sql.raw(side.kind === 'admins' ? 'unread_by_admins' : 'unread_by_user');
-    const rows = await rawRows<{ count: number; read_at_ms: number | null }>(
+    const rows = await preparedRows<{ count: number; read_at_ms: number | null }>(
       this.db,
       sql`with marked as (
             update chat_message m set is_read = true, read_at = now()

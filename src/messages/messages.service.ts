@@ -43,10 +43,20 @@ export class MessagesService {
 
   // The send acknowledgement (HTTP 201 or socket ack) follows the commit; a shutdown waits for sends in flight,
   // queued ones included.
-  async send(actor: Actor, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
+  send(actor: Actor, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
+    return this.sendInTurn(actor.id, () => Promise.resolve(actor), input, via);
+  }
+
+  // For a caller that learns who the sender is asynchronously (a socket event rechecks its session first): the
+  // sender's turn is taken when the send arrives, before that lookup, whose time varies (cached or not) and
+  // could otherwise let a pipelined second send overtake the first.
+  async sendInTurn(senderId: number, actorOf: () => Promise<Actor>, input: SendMessageInput, via: 'rest' | 'socket'): Promise<MessageView> {
     const started = performance.now();
     const message = await this.drain.track(async () => {
-      const { appended } = await this.sendOrder.inTurn(actor.id, () => this.enqueue(actor, input));
+      const { actor, appended } = await this.sendOrder.inTurn(senderId, async () => {
+        const actor = await actorOf();
+        return { actor, ...(await this.enqueue(actor, input)) };
+      });
       return this.answer(actor, input, via, appended);
     });
     this.metrics.messagesSent.inc({ via });
