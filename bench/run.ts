@@ -22,7 +22,7 @@ import { CpuMeter } from './support/cpu-meter.js';
 import { formatProfile, type ProfileWindow, summariseCpuProfile } from './support/cpu-profile.js';
 import { describeMachine } from './support/machine.js';
 import { countStoredOnPglite, countStoredOnPostgres } from './support/message-count.js';
-import { maxOpenFiles } from './support/proc-stats.js';
+import { maxOpenFiles, residentKb } from './support/proc-stats.js';
 import { waitForQuietMachine } from './support/quiet-machine.js';
 import { sleep, withTimeout } from './support/timing.js';
 
@@ -90,6 +90,11 @@ async function runBench(options: BenchOptions, result: BenchResult, stamp: strin
     }
   };
   cleanup.add('close the CPU meter', () => cpu.close());
+
+  // At rest: started, migrated, nothing asked of it yet but a few seconds to settle.
+  await sleep(5_000);
+  result.serverRssAtRestMiB = Math.round((residentKb(server.pid) / 1024) * 10) / 10;
+  log(`server RSS at rest: ${result.serverRssAtRestMiB} MiB`);
 
   try {
     const accountsStarted = performance.now();

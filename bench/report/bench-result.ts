@@ -50,6 +50,8 @@ export interface BenchResult {
     cpuProfile: boolean;
   };
   accounts: { users: number; admins: number; seconds: number };
+  // VmRSS of the server 5 s after it answered /health, before any account or socket.
+  serverRssAtRestMiB?: number;
   connections?: ConnectionsResult;
   throughput?: ThroughputResult;
   storage?: StorageCheck;
