@@ -1,3 +1,4 @@
+import type { HistoryRun } from '../phases/history.js';
 import type { StepResult, ThroughputResult } from '../phases/throughput.js';
 import type { BenchResult } from './bench-result.js';
 
@@ -36,6 +37,19 @@ function stepRows(steps: StepResult[]): string[] {
       (step.attempt ?? 1) > 1 ? `${step.verdict} (try ${step.attempt})` : step.verdict,
     ]),
   ]);
+}
+
+// The figures of one autocannon run, as the history and list-scaling tables show them after their own columns.
+function httpRunCells(run: HistoryRun): string[] {
+  return [
+    String(run.requestsPerSecond),
+    String(run.latencyMs.p50),
+    String(run.latencyMs.p99),
+    String(run.latencyMs.max),
+    String(run.non2xx + run.errors),
+    `${run.cpu.server}/${run.cpu.postgres}/${run.cpu.generator}/${run.cpu.other}`,
+    `${run.cpuMicrosPerRequest.server}/${run.cpuMicrosPerRequest.postgres}/${run.cpuMicrosPerRequest.generator}`,
+  ];
 }
 
 function bestLines(result: ThroughputResult): string[] {
@@ -114,16 +128,7 @@ export function formatTable(result: BenchResult): string {
     lines.push(
       ...columns([
         ['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'cpu srv/pg/gen/other', 'µs/req srv/pg/gen'],
-        ...result.history.map((run) => [
-          run.name,
-          String(run.requestsPerSecond),
-          String(run.latencyMs.p50),
-          String(run.latencyMs.p99),
-          String(run.latencyMs.max),
-          String(run.non2xx + run.errors),
-          `${run.cpu.server}/${run.cpu.postgres}/${run.cpu.generator}/${run.cpu.other}`,
-          `${run.cpuMicrosPerRequest.server}/${run.cpuMicrosPerRequest.postgres}/${run.cpuMicrosPerRequest.generator}`,
-        ]),
+        ...result.history.map((run) => [run.name, ...httpRunCells(run)]),
       ]),
     );
   }
@@ -140,17 +145,7 @@ export function formatTable(result: BenchResult): string {
         ...[
           { run: l.fewUnread, unread: '≤ 1' },
           { run: l.manyUnread, unread: `≥ ${l.unreadAddedPerConversation}` },
-        ].map(({ run, unread }) => [
-          String(l.conversations),
-          unread,
-          String(run.requestsPerSecond),
-          String(run.latencyMs.p50),
-          String(run.latencyMs.p99),
-          String(run.latencyMs.max),
-          String(run.non2xx + run.errors),
-          `${run.cpu.server}/${run.cpu.postgres}/${run.cpu.generator}/${run.cpu.other}`,
-          `${run.cpuMicrosPerRequest.server}/${run.cpuMicrosPerRequest.postgres}/${run.cpuMicrosPerRequest.generator}`,
-        ]),
+        ].map(({ run, unread }) => [String(l.conversations), unread, ...httpRunCells(run)]),
       ]),
       `  with unread / without: ${l.requestsRatio} × the requests per second`,
     );
