@@ -77,6 +77,35 @@ describe('web app: signing in and out', { skip: skipWithoutChromium }, () => {
     assert.deepEqual([...admin.unexpectedErrors(), ...user.unexpectedErrors()], []);
   });
 
+  it('lets requests already sent finish before it ends the session, so signing out meets no 401', async () => {
+    const admin = await WatchedPage.open(browser, server.url);
+    await signInAsAdmin(admin.page, DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const token = JSON.parse((await storedSession(admin.page)) ?? '{}').accessToken as string;
+    // The inbox's list request is held after the click until the logout is answered, or until 1 s shows that no
+    // logout goes out while a request is still unanswered.
+    let signOutClicked: () => void = () => undefined;
+    const clicked = new Promise<void>((resolve) => (signOutClicked = resolve));
+    let logoutAnsweredFirst: boolean | undefined;
+    await admin.page.route(/\/chat\/conversations\?/, async (route) => {
+      await clicked;
+      const logout = await admin.page.waitForResponse(/\/auth\/logout$/, { timeout: 1_000 }).catch(() => undefined);
+      logoutAnsweredFirst = logout !== undefined;
+      await route.continue();
+    });
+    await admin.page.reload();
+    const logoutAnswer = admin.page.waitForResponse(/\/auth\/logout$/);
+    await admin.page.getByRole('button', { name: 'Sign out' }).click();
+    signOutClicked();
+    await admin.page.getByRole('heading', { name: 'Sign in to Support chat' }).waitFor();
+
+    assert.equal(logoutAnsweredFirst, false, 'the logout went out while the inbox still waited for an answer');
+    // The session still ends on the server.
+    assert.equal((await logoutAnswer).status(), 204);
+    const refused = await api('GET', '/chat/conversations', { token });
+    assert.equal(refused.status, 401);
+    assert.deepEqual(admin.unexpectedErrors(), []);
+  });
+
   it('refuses a wrong password with a message, on the sign-in page', async () => {
     const watched = await WatchedPage.open(browser, server.url);
     await signIn(watched.page, DEMO_ADMIN.email, 'not-the-password');

@@ -62,7 +62,17 @@ export function createApiClient(options: ApiClientOptions) {
     return token ? { authorization: `Bearer ${token}` } : {};
   }
 
-  async function request<T>(method: string, path: string, body?: unknown, isRetry = false): Promise<{ body: T; headers: Headers }> {
+  // Requests not yet answered: signing out waits for them, so none reaches the server after its session ended.
+  const inFlight = new Set<Promise<unknown>>();
+
+  function request<T>(method: string, path: string, body?: unknown, isRetry = false): Promise<{ body: T; headers: Headers }> {
+    const pending = send<T>(method, path, body, isRetry);
+    inFlight.add(pending);
+    void pending.catch(() => undefined).finally(() => inFlight.delete(pending));
+    return pending;
+  }
+
+  async function send<T>(method: string, path: string, body: unknown, isRetry: boolean): Promise<{ body: T; headers: Headers }> {
     const token = options.token();
     const headers: Record<string, string> = { accept: 'application/json', ...authorization() };
     if (body !== undefined) {
@@ -113,8 +123,16 @@ export function createApiClient(options: ApiClientOptions) {
     async register(input: { email: string; password: string; name: string }): Promise<SessionView> {
       return (await request<SessionView>('POST', '/auth/register', input)).body;
     },
-    async logout(): Promise<void> {
-      await request('POST', '/auth/logout');
+    // Resolves once every request sent so far has its answer, or after timeoutMs.
+    async settled(timeoutMs: number): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, deadline - Date.now()))]);
+      }
+    },
+    // Ends the session of `token` on the server. keepalive: a reload or navigation right after does not cancel it.
+    async logout(token: string): Promise<void> {
+      await fetch('/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` }, keepalive: true });
     },
     async logoutAll(): Promise<void> {
       await request('POST', '/auth/logout-all');

@@ -26,7 +26,7 @@ interface SessionState {
 export interface SessionContextValue extends SessionState {
   api: ApiClient;
   signIn(session: ClientSession): void;
-  signOut(): void;
+  signOut(): Promise<void>;
   signOutEverywhere(): Promise<void>;
   end(notice: string): void;
   // A new access token (undefined when the session is over); one request at a time however many ask.
@@ -43,6 +43,8 @@ const MAX_TIMER_MS = 2_147_483_647;
 // Refresh this long before the access token expires (a fifth of what is left for very short tokens).
 const REFRESH_AHEAD_MS = 60_000;
 const OFFLINE_RETRY_MS = 5_000;
+// Signing out waits at most this long for requests already sent.
+const SIGN_OUT_WAIT_MS = 3_000;
 
 function restore(): SessionState {
   const stored = loadStoredSession();
@@ -113,18 +115,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [end, refresh],
   );
 
-  const signOut = useCallback(() => {
-    // Ends this session on the server too (the refresh token stops working); the page does not wait for it.
-    if (tokenRef.current) {
-      void api.logout().catch(() => undefined);
-    }
+  const signOut = useCallback(async () => {
+    // Requests already sent get their answers first: ended before them, the session would answer them 401.
+    await api.settled(SIGN_OUT_WAIT_MS);
+    const token = tokenRef.current;
     forgetSession();
     forgetRefreshHint();
     tokenRef.current = undefined;
     setState({});
+    // Ends this session on the server too (the refresh token stops working); the page does not wait for it.
+    if (token) {
+      void api.logout(token).catch(() => undefined);
+    }
   }, [api]);
 
   const signOutEverywhere = useCallback(async () => {
+    await api.settled(SIGN_OUT_WAIT_MS);
     await api.logoutAll();
     forgetSession();
     forgetRefreshHint();

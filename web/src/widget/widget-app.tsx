@@ -141,7 +141,7 @@ export function WidgetApp() {
       session,
       api: createApiClient({ token: () => tokenRef.current, refresh: () => exchange(), onSessionEnded: () => void exchange() }),
       signIn: () => undefined,
-      signOut: () => undefined,
+      signOut: async () => undefined,
       signOutEverywhere: async () => undefined,
       end: () => void exchange(),
       // A refused token is renewed by exchanging the product's identity again, not with a refresh token.
