@@ -91,6 +91,39 @@ describe('web app: an admin and a user in two browsers', { skip: skipWithoutChro
     assertNoConsoleErrors(admin, user);
   });
 
+  it('keeps the inbox unread count right when a message arrives while an older count is on its way', async () => {
+    const [adminAccount, userAccount] = await Promise.all([createAccount(api, 'ADMIN'), createAccount(api, 'USER')]);
+    const admin = await open();
+    // The page's first count is answered by the server before the message is sent, and reaches the page only after
+    // the message did: an answer that no longer holds when it lands.
+    let answered: () => void = () => undefined;
+    const firstAnswered = new Promise<void>((resolve) => (answered = resolve));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let isFirst = true;
+    await admin.page.route(/\/chat\/unread-count$/, async (route) => {
+      if (!isFirst) {
+        await route.continue();
+        return;
+      }
+      isFirst = false;
+      const response = await route.fetch();
+      answered();
+      await released;
+      await route.fulfill({ response });
+    });
+    await signInAsAdmin(admin.page, adminAccount.email);
+    await firstAnswered;
+
+    await api('POST', '/chat/messages', { token: userAccount.token, body: { content: 'Sent while the count was on its way' } });
+    const item = conversationItem(admin.page, userAccount.email);
+    await item.waitFor();
+    release();
+    await assertInboxTitle(admin, adminAccount);
+    await item.getByTestId('unread-badge').filter({ hasText: '1' }).waitFor();
+    assertNoConsoleErrors(admin);
+  });
+
   it('shows "Support is typing…" to the user while the admin types, and clears it when the admin sends', async () => {
     const { admin, user, userAccount } = await adminAndUser();
     const first = await api('POST', '/chat/messages', { token: userAccount.token, body: { content: 'Anyone there?' } });

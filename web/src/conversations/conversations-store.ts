@@ -47,6 +47,10 @@ export class ConversationsStore {
   private readonly listeners = new Set<Listener>();
   private readonly arrivalListeners = new Set<ArrivalListener>();
   private readonly fetching = new Set<number>();
+  // One count request at a time. An answer may predate a message that arrived live while it was on its way (the
+  // server counted before that message was stored): such an answer is followed by one more request.
+  private isCounting = false;
+  private isCountStale = false;
 
   constructor(
     private readonly api: StoreApi,
@@ -115,6 +119,9 @@ export class ConversationsStore {
 
   // Socket events, from ConversationsProvider.
   applyMessage(message: MessageView): void {
+    if (this.isCounting && sideOfMessage(message) !== this.countedSide) {
+      this.isCountStale = true;
+    }
     if (
       this.unread &&
       sideOfMessage(message) !== this.countedSide &&
@@ -168,14 +175,28 @@ export class ConversationsStore {
     if (!this.isUnreadWanted) {
       return;
     }
-    this.api.unreadCount().then(
-      (view) => {
-        this.counted.clear();
-        this.unread = new Map(view.conversations.map((item) => [item.conversationId, item.count]));
-        this.changed();
-      },
-      () => undefined,
-    );
+    if (this.isCounting) {
+      this.isCountStale = true;
+      return;
+    }
+    this.isCounting = true;
+    this.isCountStale = false;
+    this.api
+      .unreadCount()
+      .then(
+        (view) => {
+          this.counted.clear();
+          this.unread = new Map(view.conversations.map((item) => [item.conversationId, item.count]));
+          this.changed();
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        this.isCounting = false;
+        if (this.isCountStale) {
+          this.refreshUnread();
+        }
+      });
   }
 
   private arrived(conversationId: number): void {
