@@ -2,6 +2,18 @@ import type { CpuUse } from '../support/cpu-meter.js';
 import { type LatencySummary, round, summarise } from '../support/percentiles.js';
 
 const P99_LIMIT_MS = 100;
+// Width of the windows of the latency timeline.
+const WINDOW_MS = 500;
+
+// The latency of the messages sent in one window of a step; `at` is the window's start on the wall clock, so a
+// spike can be set beside PostgreSQL's log (checkpoints, autovacuum) or the server's.
+export interface LatencyWindow {
+  at: string;
+  sent: number;
+  undelivered: number;
+  p99: number;
+  max: number;
+}
 
 export interface StepResult {
   offeredRate: number;
@@ -17,6 +29,7 @@ export interface StepResult {
   duplicateDeliveries: number;
   deliveredRate: number;
   latencyMs: LatencySummary;
+  latencyTimeline: LatencyWindow[];
   ackLatencyMs: LatencySummary;
   healthProbeMs: LatencySummary & { failures: number };
   generatorLoopDelayMs: { p99: number; max: number };
@@ -98,6 +111,7 @@ export function summariseStep(s: {
     duplicateDeliveries: s.duplicates,
     deliveredRate,
     latencyMs,
+    latencyTimeline: timeline(s),
     ackLatencyMs: roundSummary(summarise(ackLatencies)),
     healthProbeMs: { ...roundSummary(s.healthProbeMs), failures: s.healthProbeMs.failures },
     generatorLoopDelayMs: s.loopDelay,
@@ -106,6 +120,30 @@ export function summariseStep(s: {
     isSustained: verdict === 'sustained',
     verdict,
   };
+}
+
+function timeline(s: { first: number; last: number; started: number; sentAt: number[]; deliveredAt: number[] }): LatencyWindow[] {
+  const windows: { latencies: number[]; undelivered: number }[] = [];
+  for (let index = s.first; index < s.last; index++) {
+    const sentAt = s.sentAt[index] as number;
+    const delivered = s.deliveredAt[index] as number;
+    const window = (windows[Math.floor((sentAt - s.started) / WINDOW_MS)] ??= { latencies: [], undelivered: 0 });
+    if (Number.isNaN(delivered)) {
+      window.undelivered++;
+    } else {
+      window.latencies.push(delivered - sentAt);
+    }
+  }
+  return Array.from(windows, (window, slot) => {
+    const summary = summarise(window?.latencies ?? []);
+    return {
+      at: new Date(performance.timeOrigin + s.started + slot * WINDOW_MS).toISOString(),
+      sent: summary.count + (window?.undelivered ?? 0),
+      undelivered: window?.undelivered ?? 0,
+      p99: round(summary.p99),
+      max: round(summary.max),
+    };
+  });
 }
 
 function perMessage(cpu: CpuUse, ratePerSecond: number): { server: number; postgres: number; generator: number } {

@@ -4,7 +4,7 @@ import type { CpuMeter } from '../support/cpu-meter.js';
 import { HealthProbe } from '../support/health-probe.js';
 import { MessageIds } from '../support/message-ids.js';
 import { round } from '../support/percentiles.js';
-import { type StepResult, summariseStep } from './step-summary.js';
+import { type LatencyWindow, type StepResult, summariseStep } from './step-summary.js';
 
 export type { StepResult } from './step-summary.js';
 import { closeAll, openSocket } from '../support/sockets.js';
@@ -243,9 +243,13 @@ export async function runThroughputPhase(input: {
       cpu,
     });
     step.attempt = attempt;
+    const worst = step.latencyTimeline
+      .filter((window) => window.sent > window.undelivered)
+      .reduce<LatencyWindow | undefined>((top, window) => (top && top.max >= window.max ? top : window), undefined);
     input.log(
       `  ${target.kind} ${String(rate).padStart(6)} msg/s offered: ${step.deliveredRate} delivered/s, p50 ${step.latencyMs.p50} p99 ${step.latencyMs.p99} max ${step.latencyMs.max} ms, ` +
-        `errors ${step.ackErrors + step.ackTimeouts + step.undelivered}, cpu server ${cpu.server} pg ${cpu.postgres} gen ${cpu.generator} other ${cpu.other} → ${step.verdict}`,
+        `errors ${step.ackErrors + step.ackTimeouts + step.undelivered}, cpu server ${cpu.server} pg ${cpu.postgres} gen ${cpu.generator} other ${cpu.other} → ${step.verdict}` +
+        (worst ? `; slowest 500 ms from ${worst.at.slice(11, 23)} (p99 ${worst.p99}, max ${worst.max} ms)` : ''),
     );
     // On a shared machine another process can sink one step: a failure under foreign load is run again, at most twice.
     if (!step.isSustained && cpu.other >= DISTURBED_CORES && attempt <= MAX_REPEATS) {
