@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { HistoryPageCache, ownedBytes, type CachedHistoryPage } from '../src/messages/history-page.cache.js';
-import { LookupBatcher } from '../src/messages/lookup-batcher.js';
+import { LookupBatcher } from '../src/common/lookup-batcher.js';
 import { createAccount, DEMO_ADMIN, login, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient, nextPath } from './support/http.js';
 import { redisEnv, SEVERAL_INSTANCES_SKIP, startServer, startSibling, type TestServer } from './support/server.js';

@@ -404,4 +404,67 @@ describe('a revocation this instance was not told about', () => {
     await disconnected(socket);
     await offline;
   });
+
+  it('looks up many sessions in one statement, each answer in the place of its question', async () => {
+    const api = apiClient(server.url);
+    const accounts = await Promise.all([createAccount(api, 'USER', 'First'), createAccount(api, 'ADMIN', 'Second')]);
+    const [first, second] = await Promise.all(accounts.map((account) => signIn(api, account.email)));
+    const repository = server.app.get(SessionsRepository);
+    assert.equal(await repository.revoke(accounts[1]!.id, second!.sessionId), true);
+    const states = await repository.states([second!.sessionId, 2_000_000_000, first!.sessionId, second!.sessionId]);
+    assert.deepEqual(
+      states.map(
+        (state) => state && { sessionId: state.sessionId, userId: state.userId, isRevoked: state.isRevoked, name: state.user.name },
+      ),
+      [
+        { sessionId: second!.sessionId, userId: accounts[1]!.id, isRevoked: true, name: 'Second' },
+        undefined,
+        { sessionId: first!.sessionId, userId: accounts[0]!.id, isRevoked: false, name: 'First' },
+        { sessionId: second!.sessionId, userId: accounts[1]!.id, isRevoked: true, name: 'Second' },
+      ],
+    );
+    assert.equal(states[2]!.user.role, 'USER');
+    assert.equal(states[0]!.user.role, 'ADMIN');
+    assert.ok(states[2]!.expiresAt.getTime() > Date.now(), 'the session expires in the future');
+  });
+
+  it('answers the rechecks of many sockets at once each with its own account, and stops only the revoked ones', async () => {
+    const api = apiClient(server.url);
+    const accounts = await Promise.all(Array.from({ length: 12 }, (_, index) => createAccount(api, 'USER', `Recheck ${index}`)));
+    const sessions = await Promise.all(accounts.map((account) => signIn(api, account.email)));
+    const connected = await Promise.all(sessions.map((session) => connect(server.url, { token: session.accessToken })));
+    sockets.push(...connected);
+    const revokedIndexes = new Set([1, 6, 10]);
+    const repository = server.app.get(SessionsRepository);
+    for (const index of revokedIndexes) {
+      assert.equal(await repository.revoke(accounts[index]!.id, sessions[index]!.sessionId), true);
+    }
+    // All at once: the rechecks go to the database together and each answer must reach its own socket.
+    const outcomes = await Promise.all(
+      connected.map(async (socket, index) => {
+        if (revokedIndexes.has(index)) {
+          const error = nextEvent(socket, 'error');
+          const closed = disconnected(socket);
+          socket.emit('sendMessage', { content: `from ${index}` });
+          return { index, error: (await error).code, reason: await closed };
+        }
+        const ack = await emitWithAck(socket, 'sendMessage', { content: `from ${index}` });
+        return { index, ok: ack.ok, content: ack.message?.content, senderId: ack.message?.senderId, name: ack.message?.sender?.name };
+      }),
+    );
+    for (const outcome of outcomes) {
+      const account = accounts[outcome.index]!;
+      if (revokedIndexes.has(outcome.index)) {
+        assert.deepEqual(outcome, { index: outcome.index, error: 'TOKEN_REVOKED', reason: 'io server disconnect' });
+      } else {
+        assert.deepEqual(outcome, {
+          index: outcome.index,
+          ok: true,
+          content: `from ${outcome.index}`,
+          senderId: account.id,
+          name: account.name,
+        });
+      }
+    }
+  });
 });

@@ -9,6 +9,7 @@ import type { Actor } from './actor.js';
 import type { LoginInput, PublicOptions, RegisterInput } from '../contract/auth.js';
 import { checkPassword, dummyPasswordHash, hashPassword } from '../users/passwords.js';
 import { LoginThrottle } from './login-throttle.js';
+import { recheckDeadline } from './recheck-deadline.js';
 import { SessionsService } from './sessions.service.js';
 import type { SessionMeta, SessionView } from './sessions.views.js';
 import { TokensService } from './tokens.service.js';
@@ -28,7 +29,7 @@ export class AuthService {
   }
 
   // Host-app accounts as last read (undefined: deactivated or gone), so a socket's event needs no account row.
-  private readonly hostChecks = new Map<number, { account?: Pick<Actor, 'role' | 'email' | 'name'>; at: number }>();
+  private readonly hostChecks = new Map<number, { account?: Pick<Actor, 'role' | 'email' | 'name'>; until: number }>();
 
   async login(input: LoginInput, meta: SessionMeta): Promise<SessionView> {
     const email = input.email.toLowerCase();
@@ -108,7 +109,10 @@ export class AuthService {
     if (!user.isActive) {
       throw new DomainError(ErrorCode.TOKEN_REVOKED, 'This account is deactivated');
     }
-    this.hostChecks.set(user.id, { account: { role: user.role, email: user.email, name: user.name }, at: Date.now() });
+    this.hostChecks.set(user.id, {
+      account: { role: user.role, email: user.email, name: user.name },
+      until: recheckDeadline(this.config.sessions.checkIntervalMs),
+    });
     return { id: user.id, role: user.role, email: user.email, name: user.name, expiresAt: verified.exp };
   }
 
@@ -121,9 +125,12 @@ export class AuthService {
     if (actor.sessionId === undefined && actor.role !== undefined) {
       // Host-app accounts have no session: their account row decides (deactivation), cached the same way.
       let check = this.hostChecks.get(actor.id);
-      if (!check || Date.now() - check.at >= this.config.sessions.checkIntervalMs) {
+      if (!check || Date.now() >= check.until) {
         const user = await this.users.findById(actor.id);
-        check = { account: user?.isActive ? { role: user.role, email: user.email, name: user.name } : undefined, at: Date.now() };
+        check = {
+          account: user?.isActive ? { role: user.role, email: user.email, name: user.name } : undefined,
+          until: recheckDeadline(this.config.sessions.checkIntervalMs),
+        };
         this.hostChecks.set(actor.id, check);
       }
       if (!check.account) {

@@ -1,16 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError, ErrorCode } from '../common/errors.js';
+import { LookupBatcher } from '../common/lookup-batcher.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { AuthSessionRow, UserRow } from '../database/schema.js';
 import { RealtimePublisher, type RevocationNotice } from '../realtime/realtime.publisher.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { Actor } from './actor.js';
+import { recheckDeadline } from './recheck-deadline.js';
 import type { AuthSessionView, SessionMeta, SessionView } from './sessions.views.js';
 import { type SessionState, SessionsRepository } from './sessions.repository.js';
 import { TokensService } from './tokens.service.js';
 
 const CHECK_CACHE_SIZE = 20_000;
+// Session rechecks that arrive together (every socket's cached check runs out about when it was first made) go to
+// the database as a few statements of up to this many sessions.
+const CHECKS_IN_FLIGHT = 2;
+const CHECKS_PER_STATEMENT = 200;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -19,7 +25,11 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export class SessionsService {
   // sessionId → the session and account as last read; at most SESSION_CHECK_INTERVAL_MS old, and dropped at once
   // when a revocation is announced (here or, through Redis, on another instance).
-  private readonly checks = new Map<number, { state: SessionState | undefined; at: number }>();
+  private readonly checks = new Map<number, { state: SessionState | undefined; until: number }>();
+  private readonly stateLookups = new LookupBatcher<number, SessionState | undefined>((ids) => this.sessions.states(ids), {
+    maxInFlight: CHECKS_IN_FLIGHT,
+    maxBatch: CHECKS_PER_STATEMENT,
+  });
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -120,10 +130,10 @@ export class SessionsService {
   // The revocation check behind every authenticated request and socket event.
   async state(sessionId: number): Promise<SessionState | undefined> {
     const cached = this.checks.get(sessionId);
-    if (cached && Date.now() - cached.at < this.config.sessions.checkIntervalMs) {
+    if (cached && Date.now() < cached.until) {
       return cached.state;
     }
-    const state = await this.sessions.state(sessionId);
+    const state = await this.stateLookups.ask(sessionId);
     if (this.checks.size >= CHECK_CACHE_SIZE) {
       const oldest = this.checks.keys().next().value;
       if (oldest !== undefined) {
@@ -131,7 +141,7 @@ export class SessionsService {
       }
     }
     this.checks.delete(sessionId);
-    this.checks.set(sessionId, { state, at: Date.now() });
+    this.checks.set(sessionId, { state, until: recheckDeadline(this.config.sessions.checkIntervalMs) });
     return state;
   }
 

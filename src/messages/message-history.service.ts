@@ -6,7 +6,7 @@ import type { HistoryQuery, MessageView, SyncInput } from '../contract/messages.
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { type CachedHistoryPage, HistoryPageCache, ownedBytes } from './history-page.cache.js';
 import { type MessageRecord, toMessageView } from './message.records.js';
-import { LookupBatcher } from './lookup-batcher.js';
+import { LookupBatcher } from '../common/lookup-batcher.js';
 import { type HistoryPageCheck, type HistoryPageState, MessagesRepository, type SenderStamp } from './messages.repository.js';
 
 const SYNC_PAGE = 500;

@@ -1,0 +1,5 @@
+// Until when a cached session or account check may be used: a random 50-100 % of the interval, so that the
+// sockets that connected together (a deploy, a reconnect wave) do not all recheck together again.
+export function recheckDeadline(intervalMs: number, now = Date.now()): number {
+  return now + intervalMs * (0.5 + Math.random() / 2);
+}
