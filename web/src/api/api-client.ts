@@ -125,9 +125,13 @@ export function createApiClient(options: ApiClientOptions) {
     },
     // Resolves once every request sent so far has its answer, or after timeoutMs.
     async settled(timeoutMs: number): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      while (inFlight.size > 0 && Date.now() < deadline) {
-        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, deadline - Date.now()))]);
+      let isTimeUp = false;
+      const timeUp = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs)).then(() => {
+        isTimeUp = true;
+      });
+      // Requests sent while waiting (a view still mounted) are waited for too.
+      while (inFlight.size > 0 && !isTimeUp) {
+        await Promise.race([Promise.allSettled([...inFlight]), timeUp]);
       }
     },
     // Ends the session of `token` on the server. keepalive: a reload or navigation right after does not cancel it.
