@@ -119,16 +119,11 @@ export class ConversationsStore {
 
   // Socket events, from ConversationsProvider.
   applyMessage(message: MessageView): void {
-    if (this.isCounting && sideOfMessage(message) !== this.countedSide) {
+    const isFromOtherSide = sideOfMessage(message) !== this.countedSide;
+    if (this.isCounting && isFromOtherSide) {
       this.isCountStale = true;
     }
-    if (
-      this.unread &&
-      sideOfMessage(message) !== this.countedSide &&
-      !message.isRead &&
-      message.conversationId !== this.reading &&
-      !this.counted.has(message.id)
-    ) {
+    if (this.unread && isFromOtherSide && !message.isRead && message.conversationId !== this.reading && !this.counted.has(message.id)) {
       this.counted.add(message.id);
       this.unread = new Map(this.unread).set(message.conversationId, (this.unread.get(message.conversationId) ?? 0) + 1);
     }

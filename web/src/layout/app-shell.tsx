@@ -18,7 +18,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   // This browser's push subscription is removed while the token still works.
   const onSignOut = () => {
     setIsSigningOut(true);
-    void stopPush(api).then(() => signOut());
+    void stopPush(api).then(signOut);
   };
 
   // Plain links that work without script; with it, the page switches in place.

@@ -68,12 +68,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const tokenRef = useRef(state.session?.accessToken);
   const refreshing = useRef<Promise<string | undefined> | undefined>(undefined);
 
-  const end = useCallback((notice: string) => {
+  // This tab forgets the session: its stored copy, the refresh hint and the token in memory.
+  const forgetLocally = useCallback(() => {
     forgetSession();
     forgetRefreshHint();
     tokenRef.current = undefined;
-    setState((current) => (current.session || current.isRestoring ? { notice } : current));
   }, []);
+
+  const end = useCallback(
+    (notice: string) => {
+      forgetLocally();
+      setState((current) => (current.session || current.isRestoring ? { notice } : current));
+    },
+    [forgetLocally],
+  );
 
   const adopt = useCallback((session: ClientSession) => {
     const kept: ClientSession = { accessToken: session.accessToken, expiresAt: session.expiresAt, user: session.user };
@@ -119,24 +127,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // Requests already sent get their answers first: ended before them, the session would answer them 401.
     await api.settled(SIGN_OUT_WAIT_MS);
     const token = tokenRef.current;
-    forgetSession();
-    forgetRefreshHint();
-    tokenRef.current = undefined;
+    forgetLocally();
     setState({});
     // Ends this session on the server too (the refresh token stops working); the page does not wait for it.
     if (token) {
       void api.logout(token).catch(() => undefined);
     }
-  }, [api]);
+  }, [api, forgetLocally]);
 
   const signOutEverywhere = useCallback(async () => {
     await api.settled(SIGN_OUT_WAIT_MS);
     await api.logoutAll();
-    forgetSession();
-    forgetRefreshHint();
-    tokenRef.current = undefined;
+    forgetLocally();
     setState({});
-  }, [api]);
+  }, [api, forgetLocally]);
 
   const isRestoring = state.isRestoring === true;
   useEffect(() => {
