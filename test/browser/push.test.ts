@@ -132,11 +132,12 @@ describe('web app push notifications: service worker, permission after the first
     const user = await WatchedPage.open(browser, server.url, DESKTOP, { permissions: ['notifications'] });
     const endpoint = `https://push.example.test/send/${randomBytes(8).toString('hex')}`;
     await user.context.addInitScript(fakePushService(endpoint));
-    await signInAsUser(user.page, account.email);
-
+    // Permission is already granted, so the app subscribes as soon as the session starts (resumePush): the
+    // listener is in place before the sign-in, or a fast POST would pass before it.
     const subscribed = user.page.waitForResponse(
       (response) => response.url().endsWith('/chat/push/subscriptions') && response.request().method() === 'POST',
     );
+    await signInAsUser(user.page, account.email);
     await sendMessage(user.page, 'Please notify me');
     const posted = await subscribed;
     assert.equal(posted.status(), 201);
