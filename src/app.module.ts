@@ -8,6 +8,7 @@ import { RatingsModule } from './ratings/ratings.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { HttpConnectionsShutdown } from './common/http-connections.js';
 import { type AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
@@ -66,7 +67,7 @@ export class AppModule {
         WidgetModule,
       ],
       controllers: [HealthController, WebAppController],
-      providers: [{ provide: WEB_INDEX_HTML, useValue: readIndexHtml(config.webDistDir) }],
+      providers: [{ provide: WEB_INDEX_HTML, useValue: readIndexHtml(config.webDistDir) }, HttpConnectionsShutdown],
     };
   }
 }
