@@ -106,6 +106,42 @@ describe('web app: signing in and out', { skip: skipWithoutChromium }, () => {
     assert.deepEqual(admin.unexpectedErrors(), []);
   });
 
+  it('signs out everywhere without asking for a new token when its own socket hears of the revocation', async () => {
+    const agent = await createAccount(api, 'ADMIN');
+    const watched = await WatchedPage.open(browser, server.url);
+    await signInAsAdmin(watched.page, agent.email);
+    await watched.page.getByRole('link', { name: agent.name }).click();
+    await watched.page.getByRole('heading', { name: 'Account' }).waitFor();
+    const refreshes: string[] = [];
+    watched.page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/auth/refresh') {
+        refreshes.push(request.method());
+      }
+    });
+    // The server tells this tab's socket TOKEN_REVOKED as it ends the sessions, before the tab has signed out.
+    const revocation = new Promise<void>((resolve) => {
+      watched.page.on('websocket', (socket) =>
+        socket.on('framereceived', ({ payload }) => {
+          if (String(payload).includes('TOKEN_REVOKED')) {
+            resolve();
+          }
+        }),
+      );
+    });
+    await watched.page.reload();
+    await watched.page.getByRole('heading', { name: 'Account' }).waitFor();
+    const ended = watched.page.waitForResponse((response) => new URL(response.url()).pathname === '/auth/logout-all');
+    await watched.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    assert.equal((await ended).status(), 204);
+    await revocation;
+    await watched.page.getByRole('heading', { name: 'Sign in to Support chat' }).waitFor();
+    // The signed-in views are gone: nothing is left that could still ask for a token.
+    await watched.page.waitForLoadState('networkidle');
+    assert.deepEqual(refreshes, [], 'a tab that signs out renews nothing');
+    assert.equal(await watched.page.getByText('Your session is no longer valid').count(), 0);
+    assert.deepEqual(watched.unexpectedErrors(), []);
+  });
+
   it('refuses a wrong password with a message, on the sign-in page', async () => {
     const watched = await WatchedPage.open(browser, server.url);
     await signIn(watched.page, DEMO_ADMIN.email, 'not-the-password');

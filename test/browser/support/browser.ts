@@ -41,7 +41,9 @@ export class WatchedPage {
   ) {
     page.on('console', (message) => {
       if (message.type() === 'error') {
-        this.errors.push(`console.error: ${message.text()}`);
+        // The URL names the resource of a "Failed to load resource" line, which the text alone does not.
+        const { url } = message.location();
+        this.errors.push(`console.error: ${message.text()}${url ? ` (${url})` : ''}`);
       }
     });
     page.on('pageerror', (error) => this.errors.push(`uncaught: ${error.message}`));

@@ -67,6 +67,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>(restore);
   const tokenRef = useRef(state.session?.accessToken);
   const refreshing = useRef<Promise<string | undefined> | undefined>(undefined);
+  // From the start of a sign-out: the server may end the session (and tell this tab's socket) before the
+  // signed-in views are gone.
+  const isSigningOut = useRef(false);
 
   // This tab forgets the session: its stored copy, the refresh hint and the token in memory.
   const forgetLocally = useCallback(() => {
@@ -84,6 +87,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const adopt = useCallback((session: ClientSession) => {
+    isSigningOut.current = false;
     const kept: ClientSession = { accessToken: session.accessToken, expiresAt: session.expiresAt, user: session.user };
     storeSession(kept);
     rememberRefreshHint();
@@ -93,6 +97,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(
     (reason?: string): Promise<string | undefined> => {
+      // Signing out, only a request that met an expired token renews it (to get its answer); a revocation or a
+      // scheduled refresh does not, and nothing does once this tab has forgotten the session.
+      if (tokenRef.current === undefined || (isSigningOut.current && reason !== 'TOKEN_EXPIRED')) {
+        return Promise.resolve(undefined);
+      }
       refreshing.current ??= refreshSession()
         .then((result) => {
           if (result === 'offline') {
@@ -124,9 +133,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const signOut = useCallback(async () => {
+    isSigningOut.current = true;
+    // Taken now: a request that ends the session in this tab while we wait does not end it on the server. An
+    // access token that expires meanwhile still works for the logout, which then ends the session by its cookie.
+    const token = tokenRef.current;
     // Requests already sent get their answers first: ended before them, the session would answer them 401.
     await api.settled(SIGN_OUT_WAIT_MS);
-    const token = tokenRef.current;
     forgetLocally();
     setState({});
     // Ends this session on the server too (the refresh token stops working); the page does not wait for it.
@@ -136,8 +148,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [api, forgetLocally]);
 
   const signOutEverywhere = useCallback(async () => {
-    await api.settled(SIGN_OUT_WAIT_MS);
-    await api.logoutAll();
+    isSigningOut.current = true;
+    try {
+      await api.settled(SIGN_OUT_WAIT_MS);
+      await api.logoutAll();
+    } catch (error) {
+      // Still signed in (the server could not be reached): tokens are renewed again.
+      isSigningOut.current = false;
+      throw error;
+    }
     forgetLocally();
     setState({});
   }, [api, forgetLocally]);
