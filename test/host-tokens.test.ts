@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, SignJWT } from 'jose';
+import { UsersRepository } from '../src/users/users.repository.js';
 import { type Api, apiClient } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
+import { type ClientSocket, connect, disconnected, emitWithAck, nextEvent } from './support/sockets.js';
 
 const ISSUER = 'https://product.example';
 const AUDIENCE = 'support-chat';
@@ -97,5 +99,85 @@ describe('host-app tokens from a JWKS URL', () => {
     assert.equal(status, 200);
     const unknownKey = await hostToken(keyPair().privateKey, 'k2', { sub: 'u-5' });
     assert.equal((await api('GET', '/auth/me', { token: unknownKey })).status, 401);
+  });
+});
+
+describe('host-app accounts rechecked together', () => {
+  let server: TestServer;
+  const key = keyPair();
+  const sockets: ClientSocket[] = [];
+
+  before(async () => {
+    server = await startServer({
+      JWT_PUBLIC_KEY: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      // Every event checks its account again, so the next one finds a deactivation.
+      SESSION_CHECK_INTERVAL_MS: '0',
+    });
+  });
+  after(async () => {
+    sockets.forEach((socket) => socket.close());
+    await server?.close();
+  });
+
+  it('looks up many accounts in one statement, each answer in the place of its question', async () => {
+    const api = apiClient(server.url);
+    const [first, second] = await Promise.all(
+      ['first', 'second'].map(async (name) => {
+        const me = await api('GET', '/auth/me', { token: await hostToken(key.privateKey, 'k', { sub: `${name}-${randomUUID()}`, name }) });
+        return me.body as { id: number };
+      }),
+    );
+    const repository = server.app.get(UsersRepository);
+    await repository.update(second!.id, { isActive: false }, { bumpTokenVersion: false });
+    const states = await repository.accountStates([second!.id, 2_000_000_000, first!.id, second!.id]);
+    assert.deepEqual(
+      states.map((state) => state && { name: state.name, isActive: state.isActive, role: state.role }),
+      [
+        { name: 'second', isActive: false, role: 'USER' },
+        undefined,
+        { name: 'first', isActive: true, role: 'USER' },
+        { name: 'second', isActive: false, role: 'USER' },
+      ],
+    );
+  });
+
+  it('answers the rechecks of many sockets at once each with its own account, and stops only the deactivated ones', async () => {
+    const api = apiClient(server.url);
+    const tokens = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        hostToken(key.privateKey, 'k', { sub: `recheck-${index}-${randomUUID()}`, name: `Host ${index}` }),
+      ),
+    );
+    const accounts = await Promise.all(tokens.map(async (token) => (await api('GET', '/auth/me', { token })).body as { id: number }));
+    const connected = await Promise.all(tokens.map((token) => connect(server.url, { token })));
+    sockets.push(...connected);
+    const deactivated = new Set([2, 5, 11]);
+    // Written to the database only, as by another instance whose notice never arrived here.
+    for (const index of deactivated) {
+      await server.app.get(UsersRepository).update(accounts[index]!.id, { isActive: false }, { bumpTokenVersion: false });
+    }
+    // All at once: the rechecks go to the database together and each answer must reach its own socket.
+    const outcomes = await Promise.all(
+      connected.map(async (socket, index) => {
+        if (deactivated.has(index)) {
+          const error = nextEvent<{ code: string }>(socket, 'error');
+          const closed = disconnected(socket);
+          socket.emit('sendMessage', { content: `from ${index}` });
+          return { index, error: (await error).code, reason: await closed };
+        }
+        const ack = await emitWithAck(socket, 'sendMessage', { content: `from ${index}` });
+        return { index, ok: ack.ok, content: ack.message?.content, senderId: ack.message?.senderId, name: ack.message?.sender?.name };
+      }),
+    );
+    assert.deepEqual(
+      outcomes,
+      accounts.map((account, index) =>
+        deactivated.has(index)
+          ? { index, error: 'TOKEN_REVOKED', reason: 'io server disconnect' }
+          : { index, ok: true, content: `from ${index}`, senderId: account.id, name: `Host ${index}` },
+      ),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
+import { LookupBatcher } from '../common/lookup-batcher.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE } from '../contract/messages.js';
 import { RateLimiter } from '../rate-limit/rate-limiter.service.js';
 import { RealtimePublisher } from '../realtime/realtime.publisher.js';
@@ -13,6 +14,10 @@ import { recheckDeadline } from './recheck-deadline.js';
 import { SessionsService } from './sessions.service.js';
 import type { SessionMeta, SessionView } from './sessions.views.js';
 import { TokensService } from './tokens.service.js';
+
+// Host-app account rechecks that arrive together go to the database as a few statements, as session rechecks do.
+const HOST_CHECKS_IN_FLIGHT = 2;
+const HOST_CHECKS_PER_STATEMENT = 200;
 
 @Injectable()
 export class AuthService {
@@ -30,6 +35,10 @@ export class AuthService {
 
   // Host-app accounts as last read (undefined: deactivated or gone), so a socket's event needs no account row.
   private readonly hostChecks = new Map<number, { account?: Pick<Actor, 'role' | 'email' | 'name'>; until: number }>();
+  private readonly hostAccountLookups = new LookupBatcher((ids: number[]) => this.users.accountStates(ids), {
+    maxInFlight: HOST_CHECKS_IN_FLIGHT,
+    maxBatch: HOST_CHECKS_PER_STATEMENT,
+  });
 
   async login(input: LoginInput, meta: SessionMeta): Promise<SessionView> {
     const email = input.email.toLowerCase();
@@ -126,7 +135,7 @@ export class AuthService {
       // Host-app accounts have no session: their account row decides (deactivation), cached the same way.
       let check = this.hostChecks.get(actor.id);
       if (!check || Date.now() >= check.until) {
-        const user = await this.users.findById(actor.id);
+        const user = await this.hostAccountLookups.ask(actor.id);
         check = {
           account: user?.isActive ? { role: user.role, email: user.email, name: user.name } : undefined,
           until: recheckDeadline(this.config.sessions.checkIntervalMs),

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
-import { escapeLike } from '../database/raw-rows.js';
+import { escapeLike, preparedRows } from '../database/raw-rows.js';
 import { users, type Role, type UserRow } from '../database/schema.js';
 
 export interface NewUser {
@@ -15,6 +15,21 @@ export interface NewUser {
 
 export class EmailTakenError extends Error {}
 
+// What a recheck of a token without a session (a host-app account) reads: the account as it is now.
+export interface AccountState {
+  role: Role;
+  email: string;
+  name: string;
+  isActive: boolean;
+}
+
+interface AccountStateRow {
+  role: Role | null;
+  email: string | null;
+  name: string | null;
+  is_active: boolean | null;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
@@ -22,6 +37,25 @@ export class UsersRepository {
   async findById(id: number): Promise<UserRow | undefined> {
     const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
     return row;
+  }
+
+  // The state of each account asked for, in the order asked (undefined where there is none): one statement for
+  // the rechecks of many sockets at once.
+  async accountStates(ids: number[]): Promise<(AccountState | undefined)[]> {
+    // An array literal of integers only: nothing in it needs quoting.
+    const literal = `{${ids.join(',')}}`;
+    const rows = await preparedRows<AccountStateRow>(
+      this.db,
+      sql`select u.role, u.email, u.name, u.is_active
+            from unnest(${literal}::int[]) with ordinality as k(id, ord)
+            left join users u on u.id = k.id
+           order by k.ord`,
+    );
+    return rows.map((row) =>
+      row.role === null
+        ? undefined
+        : { role: row.role, email: row.email as string, name: row.name as string, isActive: row.is_active === true },
+    );
   }
 
   async findByEmail(email: string): Promise<UserRow | undefined> {

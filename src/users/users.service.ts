@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hashPassword } from './passwords.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import type { UserRow } from '../database/schema.js';
-import { EmailTakenError, UsersRepository } from './users.repository.js';
+import { type AccountState, EmailTakenError, UsersRepository } from './users.repository.js';
 import type { CreateUserInput, ListUsersQuery, UserView } from '../contract/users.js';
 
 export function toUserView(row: UserRow): UserView {
@@ -34,6 +34,10 @@ export class UsersService {
 
   findById(id: number): Promise<UserRow | undefined> {
     return this.users.findById(id);
+  }
+
+  accountStates(ids: number[]): Promise<(AccountState | undefined)[]> {
+    return this.users.accountStates(ids);
   }
 
   findByEmail(email: string): Promise<UserRow | undefined> {
