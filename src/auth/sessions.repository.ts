@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
-import { epochMs, preparedRows } from '../database/raw-rows.js';
+import { epochMs, intArrayLiteral, preparedRows } from '../database/raw-rows.js';
 import { authSessions, type AuthSessionRow, refreshTokens, type Role } from '../database/schema.js';
 
 export interface NewSession {
@@ -96,13 +96,11 @@ export class SessionsRepository {
   // The state of each session asked for, in the order asked (undefined where there is none): one statement for
   // the rechecks of many sockets at once.
   async states(sessionIds: number[]): Promise<(SessionState | undefined)[]> {
-    // An array literal of integers only: nothing in it needs quoting.
-    const ids = `{${sessionIds.join(',')}}`;
     const rows = await preparedRows<SessionStateRow>(
       this.db,
       sql`select s.id as session_id, s.user_id, s.revoked_at is not null as is_revoked, ${epochMs('s.expires_at')} as expires_at,
                  u.role, u.email, u.name, u.is_active, u.token_version
-            from unnest(${ids}::int[]) with ordinality as k(id, ord)
+            from unnest(${intArrayLiteral(sessionIds)}::int[]) with ordinality as k(id, ord)
             left join auth_session s on s.id = k.id
             left join users u on u.id = s.user_id
            order by k.ord`,

@@ -14,7 +14,11 @@ const IDLE_SWEEP_MS = 100;
 //   nothing closes before keepAliveTimeout (72 s with Fastify).
 // So from the start of the shutdown, connections without a request are destroyed (new ones at once), and idle ones
 // are closed again and again until the server has closed.
-export function closeConnectionsOnShutdown(server: Server): { startClosing(): void } {
+export interface ShutdownConnections {
+  startClosing(): void;
+}
+
+export function closeConnectionsOnShutdown(server: Server): ShutdownConnections {
   const withoutRequest = new Set<Socket>();
   let isClosing = false;
   server.on('connection', (socket: Socket) => {
@@ -45,7 +49,7 @@ export function closeConnectionsOnShutdown(server: Server): { startClosing(): vo
 // Nest calls beforeApplicationShutdown just before it closes the socket and HTTP servers (app.close()).
 @Injectable()
 export class HttpConnectionsShutdown implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private connections?: { startClosing(): void };
+  private connections?: ShutdownConnections;
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 

@@ -10,6 +10,12 @@ export async function rawRows<T>(db: Database, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+// A PostgreSQL array literal ("{1,2,3}") of integers, for a batch sent as one parameter (`unnest($1::int[])`):
+// the statement's text stays the same whatever the batch size, and integers need no quoting.
+export function intArrayLiteral(values: number[]): string {
+  return `{${values.join(',')}}`;
+}
+
 // Hot statements are sent as named (prepared) statements: PostgreSQL parses and plans each text once per
 // connection instead of on every call (drizzle's execute sends unnamed ones). The name is derived from the text,
 // so a statement's variants (e.g. with and without private notes) are prepared separately. Only statements whose

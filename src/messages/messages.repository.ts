@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { type ConversationStatus } from '../database/schema.js';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
-import { preparedRows, rawRows } from '../database/raw-rows.js';
+import { intArrayLiteral, preparedRows, rawRows } from '../database/raw-rows.js';
 import { type MessageRecord, type MessageRow, messageColumns, toMessageRecord } from './message.records.js';
 import { unreadCondition, type UnreadSide } from '../conversations/conversations.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -332,9 +332,9 @@ export class MessagesRepository {
   // statement for the lot: per conversation a primary-key lookup and one index probe per sender (the lateral
   // subquery's limit keeps it a nested loop). Undefined for a conversation that does not exist.
   async historyPageStates(checks: HistoryPageCheck[]): Promise<({ state: HistoryPageState; senders: SenderStamp[] } | undefined)[]> {
-    // Array literals of integers only: nothing in them needs quoting.
-    const conversationIds = `{${checks.map((check) => check.conversationId).join(',')}}`;
-    const senderIds = `{${checks.map((check) => `"{${check.senderIds.join(',')}}"`).join(',')}}`;
+    const conversationIds = intArrayLiteral(checks.map((check) => check.conversationId));
+    // A text array of integer-array literals (one per conversation), each quoted as an element.
+    const senderIds = `{${checks.map((check) => `"${intArrayLiteral(check.senderIds)}"`).join(',')}}`;
     const rows = await preparedRows<
       { [K in keyof HistoryPageStateRow]: HistoryPageStateRow[K] | null } & { senders: SenderStamp[] | null }
     >(

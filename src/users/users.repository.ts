@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { DATABASE, type Database } from '../database/database.js';
 import { isUniqueViolation } from '../database/database-errors.js';
-import { escapeLike, preparedRows } from '../database/raw-rows.js';
+import { escapeLike, intArrayLiteral, preparedRows } from '../database/raw-rows.js';
 import { users, type Role, type UserRow } from '../database/schema.js';
 
 export interface NewUser {
@@ -42,12 +42,10 @@ export class UsersRepository {
   // The state of each account asked for, in the order asked (undefined where there is none): one statement for
   // the rechecks of many sockets at once.
   async accountStates(ids: number[]): Promise<(AccountState | undefined)[]> {
-    // An array literal of integers only: nothing in it needs quoting.
-    const literal = `{${ids.join(',')}}`;
     const rows = await preparedRows<AccountStateRow>(
       this.db,
       sql`select u.role, u.email, u.name, u.is_active
-            from unnest(${literal}::int[]) with ordinality as k(id, ord)
+            from unnest(${intArrayLiteral(ids)}::int[]) with ordinality as k(id, ord)
             left join users u on u.id = k.id
            order by k.ord`,
     );
