@@ -118,18 +118,13 @@ describe('web app: signing in and out', { skip: skipWithoutChromium }, () => {
         refreshes.push(request.method());
       }
     });
-    // The server tells this tab's socket TOKEN_REVOKED as it ends the sessions, before the tab has signed out.
-    const revocation = new Promise<void>((resolve) => {
-      watched.page.on('websocket', (socket) =>
-        socket.on('framereceived', ({ payload }) => {
-          if (String(payload).includes('TOKEN_REVOKED')) {
-            resolve();
-          }
-        }),
-      );
-    });
+    const socketOpened = watched.page.waitForEvent('websocket');
     await watched.page.reload();
     await watched.page.getByRole('heading', { name: 'Account' }).waitFor();
+    // The server tells this tab's socket TOKEN_REVOKED as it ends the sessions, before the tab has signed out.
+    const revocation = (await socketOpened).waitForEvent('framereceived', {
+      predicate: ({ payload }) => String(payload).includes('TOKEN_REVOKED'),
+    });
     const ended = watched.page.waitForResponse((response) => new URL(response.url()).pathname === '/auth/logout-all');
     await watched.page.getByRole('button', { name: 'Sign out everywhere' }).click();
     assert.equal((await ended).status(), 204);
