@@ -10,14 +10,10 @@ import type { Actor } from './actor.js';
 import type { LoginInput, PublicOptions, RegisterInput } from '../contract/auth.js';
 import { checkPassword, dummyPasswordHash, hashPassword } from '../users/passwords.js';
 import { LoginThrottle } from './login-throttle.js';
-import { recheckDeadline } from './recheck-deadline.js';
+import { RECHECK_LOOKUP_LIMITS, recheckDeadline } from './recheck-deadline.js';
 import { SessionsService } from './sessions.service.js';
 import type { SessionMeta, SessionView } from './sessions.views.js';
 import { TokensService } from './tokens.service.js';
-
-// Host-app account rechecks that arrive together go to the database as a few statements, as session rechecks do.
-const HOST_CHECKS_IN_FLIGHT = 2;
-const HOST_CHECKS_PER_STATEMENT = 200;
 
 @Injectable()
 export class AuthService {
@@ -35,10 +31,7 @@ export class AuthService {
 
   // Host-app accounts as last read (undefined: deactivated or gone), so a socket's event needs no account row.
   private readonly hostChecks = new Map<number, { account?: Pick<Actor, 'role' | 'email' | 'name'>; until: number }>();
-  private readonly hostAccountLookups = new LookupBatcher((ids: number[]) => this.users.accountStates(ids), {
-    maxInFlight: HOST_CHECKS_IN_FLIGHT,
-    maxBatch: HOST_CHECKS_PER_STATEMENT,
-  });
+  private readonly hostAccountLookups = new LookupBatcher((ids: number[]) => this.users.accountStates(ids), RECHECK_LOOKUP_LIMITS);
 
   async login(input: LoginInput, meta: SessionMeta): Promise<SessionView> {
     const email = input.email.toLowerCase();

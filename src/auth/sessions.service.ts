@@ -7,16 +7,12 @@ import type { AuthSessionRow, UserRow } from '../database/schema.js';
 import { RealtimePublisher, type RevocationNotice } from '../realtime/realtime.publisher.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { Actor } from './actor.js';
-import { recheckDeadline } from './recheck-deadline.js';
+import { RECHECK_LOOKUP_LIMITS, recheckDeadline } from './recheck-deadline.js';
 import type { AuthSessionView, SessionMeta, SessionView } from './sessions.views.js';
 import { type SessionState, SessionsRepository } from './sessions.repository.js';
 import { TokensService } from './tokens.service.js';
 
 const CHECK_CACHE_SIZE = 20_000;
-// Session rechecks that arrive together (every socket's cached check runs out about when it was first made) go to
-// the database as a few statements of up to this many sessions.
-const CHECKS_IN_FLIGHT = 2;
-const CHECKS_PER_STATEMENT = 200;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -26,10 +22,10 @@ export class SessionsService {
   // sessionId → the session and account as last read; at most SESSION_CHECK_INTERVAL_MS old, and dropped at once
   // when a revocation is announced (here or, through Redis, on another instance).
   private readonly checks = new Map<number, { state: SessionState | undefined; until: number }>();
-  private readonly stateLookups = new LookupBatcher<number, SessionState | undefined>((ids) => this.sessions.states(ids), {
-    maxInFlight: CHECKS_IN_FLIGHT,
-    maxBatch: CHECKS_PER_STATEMENT,
-  });
+  private readonly stateLookups = new LookupBatcher<number, SessionState | undefined>(
+    (ids) => this.sessions.states(ids),
+    RECHECK_LOOKUP_LIMITS,
+  );
 
   constructor(
     private readonly sessions: SessionsRepository,
