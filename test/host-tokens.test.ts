@@ -6,7 +6,7 @@ import { exportJWK, SignJWT } from 'jose';
 import { UsersRepository } from '../src/users/users.repository.js';
 import { type Api, apiClient } from './support/http.js';
 import { startServer, type TestServer } from './support/server.js';
-import { type ClientSocket, connect, disconnected, emitWithAck, nextEvent } from './support/sockets.js';
+import { type ClientSocket, connect, sendFromEach } from './support/sockets.js';
 
 const ISSUER = 'https://product.example';
 const AUDIENCE = 'support-chat';
@@ -159,18 +159,7 @@ describe('host-app accounts rechecked together', () => {
       await server.app.get(UsersRepository).update(accounts[index]!.id, { isActive: false }, { bumpTokenVersion: false });
     }
     // All at once: the rechecks go to the database together and each answer must reach its own socket.
-    const outcomes = await Promise.all(
-      connected.map(async (socket, index) => {
-        if (deactivated.has(index)) {
-          const error = nextEvent<{ code: string }>(socket, 'error');
-          const closed = disconnected(socket);
-          socket.emit('sendMessage', { content: `from ${index}` });
-          return { index, error: (await error).code, reason: await closed };
-        }
-        const ack = await emitWithAck(socket, 'sendMessage', { content: `from ${index}` });
-        return { index, ok: ack.ok, content: ack.message?.content, senderId: ack.message?.senderId, name: ack.message?.sender?.name };
-      }),
-    );
+    const outcomes = await sendFromEach(connected, deactivated);
     assert.deepEqual(
       outcomes,
       accounts.map((account, index) =>

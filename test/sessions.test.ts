@@ -4,7 +4,16 @@ import { after, before, describe, it } from 'node:test';
 import { SessionsRepository } from '../src/auth/sessions.repository.js';
 import { createAccount, DEMO_ADMIN, login, TEST_PASSWORD, type TestAccount } from './support/accounts.js';
 import { type Api, apiClient } from './support/http.js';
-import { type ClientSocket, collectEvents, connect, connectAs, disconnected, emitWithAck, nextEvent } from './support/sockets.js';
+import {
+  type ClientSocket,
+  collectEvents,
+  connect,
+  connectAs,
+  disconnected,
+  emitWithAck,
+  nextEvent,
+  sendFromEach,
+} from './support/sockets.js';
 import { SEVERAL_INSTANCES_SKIP, startServer, startSibling, type TestServer } from './support/server.js';
 
 interface Session {
@@ -440,18 +449,7 @@ describe('a revocation this instance was not told about', () => {
       assert.equal(await repository.revoke(accounts[index]!.id, sessions[index]!.sessionId), true);
     }
     // All at once: the rechecks go to the database together and each answer must reach its own socket.
-    const outcomes = await Promise.all(
-      connected.map(async (socket, index) => {
-        if (revokedIndexes.has(index)) {
-          const error = nextEvent(socket, 'error');
-          const closed = disconnected(socket);
-          socket.emit('sendMessage', { content: `from ${index}` });
-          return { index, error: (await error).code, reason: await closed };
-        }
-        const ack = await emitWithAck(socket, 'sendMessage', { content: `from ${index}` });
-        return { index, ok: ack.ok, content: ack.message?.content, senderId: ack.message?.senderId, name: ack.message?.sender?.name };
-      }),
-    );
+    const outcomes = await sendFromEach(connected, revokedIndexes);
     for (const outcome of outcomes) {
       const account = accounts[outcome.index]!;
       if (revokedIndexes.has(outcome.index)) {

@@ -89,3 +89,23 @@ export function disconnected(socket: ClientSocket, timeoutMs = 5_000): Promise<s
     });
   });
 }
+
+export type SendOutcome =
+  { index: number; error: string; reason: string } | { index: number; ok: boolean; content?: string; senderId?: number; name?: string };
+
+// Every socket sends "from <index>" at once, so their rechecks reach the server together. A socket in `stopped`
+// is expected to be refused: its outcome is the error code and disconnect reason; the others' is their ack.
+export function sendFromEach(sockets: ClientSocket[], stopped: Set<number>): Promise<SendOutcome[]> {
+  return Promise.all(
+    sockets.map(async (socket, index) => {
+      if (stopped.has(index)) {
+        const error = nextEvent<{ code: string }>(socket, 'error');
+        const closed = disconnected(socket);
+        socket.emit('sendMessage', { content: `from ${index}` });
+        return { index, error: (await error).code, reason: await closed };
+      }
+      const ack = await emitWithAck(socket, 'sendMessage', { content: `from ${index}` });
+      return { index, ok: ack.ok, content: ack.message?.content, senderId: ack.message?.senderId, name: ack.message?.sender?.name };
+    }),
+  );
+}
